@@ -1,0 +1,60 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Only the system library target touches C; everything else is Swift. Curses is linked
+// through CNcurses and imported by TerminalUI alone.
+let package = Package(
+    name: "aksposture",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "aksposture", targets: ["aksposture"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CNcurses",
+            providers: [.apt(["libncursesw5-dev"])]),
+        .target(name: "PostureModel"),
+        .target(
+            name: "PostureImport",
+            dependencies: ["PostureModel"]),
+        .target(
+            name: "PostureStore",
+            dependencies: [
+                "PostureModel",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        .target(
+            name: "PostureScoring",
+            dependencies: [
+                "PostureModel",
+                .product(name: "Yams", package: "Yams"),
+            ]),
+        .target(
+            name: "PostureViews",
+            dependencies: ["PostureModel"]),
+        .target(
+            name: "TerminalUI",
+            dependencies: ["CNcurses", "PostureViews"]),
+        .executableTarget(
+            name: "aksposture",
+            dependencies: [
+                "PostureModel", "PostureImport", "PostureStore", "PostureScoring",
+                "PostureViews", "TerminalUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(name: "PostureModelTests", dependencies: ["PostureModel"]),
+        .testTarget(name: "PostureImportTests", dependencies: ["PostureImport"]),
+        .testTarget(name: "PostureStoreTests", dependencies: ["PostureStore", "PostureImport"]),
+        .testTarget(name: "PostureScoringTests", dependencies: ["PostureScoring", "PostureImport"]),
+        .testTarget(name: "PostureViewsTests", dependencies: ["PostureViews", "PostureScoring", "PostureImport"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
+        .testTarget(name: "CLITests", dependencies: ["aksposture"]),
+    ]
+)

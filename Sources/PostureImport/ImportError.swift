@@ -1,0 +1,11 @@
+/// An input the importer refused. Always names the file and the place inside it.
+public struct ImportError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// The file (bundle-relative where possible, e.g. `cluster-a/kubernetes.json`).
+    public var file: String
+    /// JSON path of the offending value, e.g. `$.items[12].metadata.name`, or `$` for the document;
+    /// for syntax errors, also the byte offset (`byte 4096`).
+    public var path: String
+    public var message: String
+    public init(file: String, path: String, message: String) { self.file = file; self.path = path; self.message = message }
+    public var description: String { "\(file): \(path): \(message)" }
+}
