@@ -50,7 +50,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "PostureModelTests", dependencies: ["PostureModel"]),
-        .testTarget(name: "PostureImportTests", dependencies: ["PostureImport"]),
+        .testTarget(
+            name: "PostureImportTests",
+            dependencies: ["PostureImport", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "PostureStoreTests", dependencies: ["PostureStore", "PostureImport"]),
         .testTarget(name: "PostureScoringTests", dependencies: ["PostureScoring", "PostureImport"]),
         .testTarget(name: "PostureViewsTests", dependencies: ["PostureViews", "PostureScoring", "PostureImport"]),

@@ -434,7 +434,7 @@ public enum KubernetesNormalizer {
     /// of this module.
     public static func objectNames(inObjectsParameter text: String) -> [String] {
         var names: [String] = []
-        for raw in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+        for raw in text.split(whereSeparator: \.isNewline) {
             var line = Substring(raw).drop { $0 == " " || $0 == "\t" }
             while line.hasPrefix("-") || line.hasPrefix("|") {
                 line = line.dropFirst().drop { $0 == " " || $0 == "\t" }
