@@ -95,6 +95,8 @@ final class JSONReaderTests: XCTestCase {
         assertError(#"{"a": -}"#, path: "$.a", contains: "invalid number")
         assertError(#"{"a": nul}"#, path: "$.a", contains: "invalid literal")
         assertError(#"{'a': 1}"#, path: "$", contains: "member name")
+        assertError(Array(#"{"a": 1}"#.utf8) + [0x00], path: "$", contains: "byte 0x00")
+        assertError(Array(#"{"a": "#.utf8) + [0x00], path: "$.a", contains: "byte 0x00")
     }
 
     func testStringErrors() {

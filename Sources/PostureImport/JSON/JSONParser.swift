@@ -153,6 +153,10 @@ struct JSONParser {
     }
 
     @inline(__always) mutating func skipWhitespace() {
+        // Pretty-printed input indents with long runs of spaces: skip them 8 at a time.
+        while pos + 8 <= end && UnsafeRawPointer(base + pos).loadUnaligned(as: UInt64.self) == 0x2020_2020_2020_2020 {
+            pos += 8
+        }
         while pos < end {
             let c = base[pos]
             if c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 { pos += 1 } else { return }

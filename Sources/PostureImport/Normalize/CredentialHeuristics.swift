@@ -1,27 +1,67 @@
 /// Decides, at import time, whether a literal looks like a credential, so the value itself
 /// never has to be stored to flag it later.
+///
+/// Works on UTF-8 bytes: it runs for every env var and ConfigMap entry of a large cluster, and
+/// Foundation's `contains` is far slower than a byte scan.
 enum CredentialHeuristics {
-    /// Fragments of a normalized name (lower case, without `_`, `-`, `.`) that mark a credential.
-    private static let nameFragments = [
+    /// Fragments of a normalized name (ASCII lower case, without `_`, `-`, `.`) that mark a credential.
+    private static let nameFragments: [[UInt8]] = [
         "password", "passwd", "pwd", "secret", "token", "apikey", "accesskey", "privatekey",
         "connectionstring", "credential",
-    ]
+    ].map { Array($0.utf8) }
+
+    private static let begin = Array("-----BEGIN".utf8)
+    private static let privateKey = Array("PRIVATE KEY".utf8)
+    private static let accountKey = Array("accountkey=".utf8)
+    private static let passwordAssignment = Array("password=".utf8)
 
     static func nameLooksLikeCredential(_ name: String) -> Bool {
-        var normalized = ""
+        var normalized: [UInt8] = []
         normalized.reserveCapacity(name.utf8.count)
-        for ch in name.lowercased() where ch != "_" && ch != "-" && ch != "." { normalized.append(ch) }
-        return nameFragments.contains { normalized.contains($0) }
+        for b in name.utf8 where b != UInt8(ascii: "_") && b != UInt8(ascii: "-") && b != UInt8(ascii: ".") {
+            normalized.append(b &- 65 < 26 ? b | 0x20 : b)
+        }
+        return normalized.withUnsafeBufferPointer { n in
+            nameFragments.contains { contains(n, $0, caseInsensitive: false) }
+        }
     }
 
     static func valueLooksLikeCredential(_ value: String) -> Bool {
-        if value.contains("-----BEGIN") && value.contains("PRIVATE KEY") { return true }
-        let lower = value.lowercased()
-        return lower.contains("accountkey=") || lower.contains("password=")
+        var value = value
+        return value.withUTF8 { v in
+            (contains(v, begin, caseInsensitive: false) && contains(v, privateKey, caseInsensitive: false))
+                || contains(v, accountKey, caseInsensitive: true)
+                || contains(v, passwordAssignment, caseInsensitive: true)
+        }
     }
 
     /// A credential-like name with a non-empty value, or a value that looks like a credential.
     static func isCredentialLike(name: String, value: String) -> Bool {
         (!value.isEmpty && nameLooksLikeCredential(name)) || valueLooksLikeCredential(value)
+    }
+
+    /// Whether `haystack` contains `needle`; with `caseInsensitive`, `needle` must be lower case ASCII.
+    private static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8], caseInsensitive: Bool) -> Bool {
+        let n = needle.count
+        guard n > 0, haystack.count >= n else { return n == 0 }
+        let first = needle[0]
+        var i = 0
+        let last = haystack.count - n
+        while i <= last {
+            var b = haystack[i]
+            if caseInsensitive && b &- 65 < 26 { b |= 0x20 }
+            if b == first {
+                var j = 1
+                while j < n {
+                    var c = haystack[i + j]
+                    if caseInsensitive && c &- 65 < 26 { c |= 0x20 }
+                    if c != needle[j] { break }
+                    j += 1
+                }
+                if j == n { return true }
+            }
+            i += 1
+        }
+        return false
     }
 }
