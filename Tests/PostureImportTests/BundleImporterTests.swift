@@ -144,6 +144,16 @@ final class BundleImporterTests: XCTestCase {
         XCTAssertEqual(try BundleImporter().load(bundle: try makeBundle("bom", ["cluster.json": "\u{FEFF}{\"name\": \"c\"}"])).cluster.name, "c")
     }
 
+    func testSnapshotRoundTripsAndOldCollectionInfoDecodes() throws {
+        let snapshot = try BundleImporter().load(bundle: try makeBundle("rt", ["cluster.json": Fixtures.clusterAZ, "collected.json": Self.collected]))
+        XCTAssertGreaterThan(snapshot.collection.rawBytes, 0)
+        let decoded = try JSONDecoder().decode(Snapshot.self, from: try JSONEncoder().encode(snapshot))
+        XCTAssertEqual(decoded, snapshot)
+        // CollectionInfo written before `rawBytes` existed.
+        let old = #"{"collectedAt": 0, "toolVersions": {}, "sources": []}"#
+        XCTAssertEqual(try JSONDecoder().decode(CollectionInfo.self, from: Data(old.utf8)).rawBytes, 0)
+    }
+
     func testDirectoryWhereAFileIsExpected() throws {
         let bundle = try makeBundle("dir", ["cluster.json": #"{"name": "c"}"#])
         try FileManager.default.createDirectory(at: bundle.appendingPathComponent("acr.json"), withIntermediateDirectories: true)
