@@ -37,6 +37,12 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]),
         .target(
+            name: "PostureOutput",
+            dependencies: [
+                "PostureModel",
+                .product(name: "Yams", package: "Yams"),
+            ]),
+        .target(
             name: "PostureViews",
             dependencies: ["PostureModel"]),
         .target(
@@ -46,7 +52,7 @@ let package = Package(
             name: "aksposture",
             dependencies: [
                 "PostureModel", "PostureImport", "PostureStore", "PostureScoring",
-                "PostureViews", "TerminalUI",
+                "PostureViews", "TerminalUI", "PostureOutput",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "PostureModelTests", dependencies: ["PostureModel"]),
@@ -55,6 +61,7 @@ let package = Package(
         .testTarget(name: "PostureScoringTests", dependencies: ["PostureScoring", "PostureImport"]),
         .testTarget(name: "PostureViewsTests", dependencies: ["PostureViews", "PostureScoring", "PostureImport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
+        .testTarget(name: "PostureOutputTests", dependencies: ["PostureOutput"]),
         .testTarget(name: "CLITests", dependencies: ["aksposture"]),
     ]
 )
