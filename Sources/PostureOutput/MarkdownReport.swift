@@ -33,21 +33,47 @@ enum MarkdownText {
         return fence + pad + content + pad + fence
     }
 
-    /// Remediation text with its commands in code spans. Text that already marks commands with
-    /// balanced backticks keeps that split; otherwise an `az`, `kubectl` or `helm` command is found
-    /// and runs to the end of its sentence.
+    /// Remediation text with its commands in code spans. A backtick pair that opens at a word start
+    /// and closes before a word end (`` `az aks update …` (KS C-0241) ``) is kept as a code span;
+    /// any other backtick is literal text (cluster names can hold backticks). In the remaining
+    /// prose an `az`, `kubectl` or `helm` command is found and runs to the end of its sentence.
     static func remediation(_ text: String, inTable: Bool = false) -> String {
-        let parts = text.split(separator: "`", omittingEmptySubsequences: false).map(String.init)
-        if parts.count > 1, parts.count % 2 == 1 {
-            return parts.enumerated().map { i, part in
-                i % 2 == 1 ? code(part, inTable: inTable) : prose(part)
-            }.joined()
+        var out = ""
+        var pending = ""
+        var i = text.startIndex
+        while i < text.endIndex {
+            if text[i] == "`", isWordStart(text, i), let close = closingBacktick(text, after: i) {
+                out += commandsInProse(pending, inTable: inTable)
+                pending = ""
+                out += code(String(text[text.index(after: i)..<close]), inTable: inTable)
+                i = text.index(after: close)
+                continue
+            }
+            pending.append(text[i])
+            i = text.index(after: i)
         }
+        return out + commandsInProse(pending, inTable: inTable)
+    }
+
+    private static func isWordStart(_ text: String, _ i: String.Index) -> Bool {
+        guard i > text.startIndex else { return true }
+        let before = text[text.index(before: i)]
+        return before.isWhitespace || before == "("
+    }
+
+    private static func closingBacktick(_ text: String, after open: String.Index) -> String.Index? {
+        let contentStart = text.index(after: open)
+        guard let close = text[contentStart...].firstIndex(of: "`"), close > contentStart else { return nil }
+        let next = text.index(after: close)
+        if next == text.endIndex || text[next].isWhitespace || ".,;:)!?".contains(text[next]) { return close }
+        return nil
+    }
+
+    private static func commandsInProse(_ text: String, inTable: Bool) -> String {
         guard let range = commandRange(in: text) else { return prose(text) }
-        let before = String(text[..<range.lowerBound])
-        let command = String(text[range])
         let after = String(text[range.upperBound...])
-        return prose(before) + code(command, inTable: inTable) + (after.isEmpty ? "" : remediation(after, inTable: inTable))
+        return prose(String(text[..<range.lowerBound])) + code(String(text[range]), inTable: inTable)
+            + (after.isEmpty ? "" : commandsInProse(after, inTable: inTable))
     }
 
     private static func commandRange(in text: String) -> Range<String.Index>? {

@@ -36,7 +36,9 @@ public enum OutputText {
 
     /// A number with at most `decimals` decimals and no trailing zeros: `87.5`, `90`.
     static func number(_ v: Double, decimals: Int = 1) -> String {
-        let s = String(format: "%.\(decimals)f", v)
+        // Half away from zero (71.25 → 71.3), not printf's binary rounding.
+        let scale = pow(10, Double(decimals))
+        let s = String(format: "%.\(decimals)f", (v * scale).rounded(.toNearestOrAwayFromZero) / scale)
         guard s.contains(".") else { return s }
         var t = Substring(s)
         while t.hasSuffix("0") { t = t.dropLast() }
