@@ -132,7 +132,7 @@ enum Settings {
             }
             let chosen = refs
             return { $0.allowedPublicLoadBalancers = chosen }
-        }, display: { $0.allowedPublicLoadBalancers.map(\.description).joined(separator: ", ") }))
+        }, display: { listDisplay($0.allowedPublicLoadBalancers.map(\.description)) }))
         s.append(Setting(key: "exceptions-file", parse: { raw, context in
             if case .null = raw { return { $0.exceptionsFile = nil } }
             let p = context.path(try scalar(raw, expected: "a file path"))
@@ -223,8 +223,10 @@ enum Settings {
                 throw Setting.Problem(message: "'\(OutputText.sanitize(item))' is not a valid name", index: i)
             }
             return { $0[keyPath: kp] = items }
-        }, display: { $0[keyPath: kp].joined(separator: ", ") })
+        }, display: { listDisplay($0[keyPath: kp]) })
     }
+
+    static func listDisplay(_ items: [String]) -> String { items.isEmpty ? "(none)" : items.joined(separator: ", ") }
 
     /// Namespace names and registry hosts: printable, no spaces or commas.
     @Sendable static func validName(_ s: String) -> Bool {
@@ -430,10 +432,11 @@ public struct EffectiveConfiguration: Sendable {
         for setting in Settings.all {
             rows.append(("\(setting.key) = \(OutputText.sanitize(setting.display(configuration)))", source(of: setting.key).description))
         }
-        let width = rows.map { $0.0.count }.max() ?? 0
+        // Sources line up in one column, except after values too long to be worth padding for.
+        let width = min(rows.map { $0.0.count }.max() ?? 0, 56)
         var out = "# configuration file: \(OutputText.sanitize(filePath)) (\(fileFound ? "read" : "not found"); \(fileSource))\n"
         for (left, src) in rows {
-            out += left + String(repeating: " ", count: width - left.count) + "   # " + OutputText.sanitize(src) + "\n"
+            out += left + String(repeating: " ", count: max(0, width - left.count)) + "   # " + OutputText.sanitize(src) + "\n"
         }
         return out
     }

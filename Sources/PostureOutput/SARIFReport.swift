@@ -145,6 +145,7 @@ public enum SARIFReport {
 
     private static func result(_ f: Finding, ruleIndex: Int, snapshot: Snapshot, options: Options) -> JSONValue {
         var message = OutputText.sanitize(f.summary)
+        while message.hasSuffix(".") { message.removeLast() }
         if f.status == .partial, let credit = f.credit {
             message += " (partial: \(OutputText.number(credit * 100))% credit)"
         }

@@ -245,9 +245,12 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertNotNil(line("log-level")?.range(of: #"^log-level = error +# flag:--log-level$"#, options: .regularExpression))
         XCTAssertNotNil(line("kiosk.views")?.range(of: #"^kiosk\.views = overview, auth, net +# file:.*config\.yaml:8$"#, options: .regularExpression))
         XCTAssertNotNil(line("severity-weights.high")?.range(of: #"^severity-weights\.high = 7 +# default$"#, options: .regularExpression))
-        XCTAssertNotNil(line("allowed-public-load-balancers")?.contains("ingress-nginx/ingress-nginx-controller"))
-        // Sources start in one column.
-        let columns = Set(lines.dropFirst().map { $0.range(of: "   # ")!.lowerBound.utf16Offset(in: $0) })
-        XCTAssertEqual(columns.count, 1)
+        XCTAssertEqual(line("allowed-public-load-balancers")?.contains("ingress-nginx/ingress-nginx-controller"), true)
+        // Sources start in one column, except after values longer than the alignment cap.
+        let columns = Set(lines.dropFirst().map { $0.range(of: "   # ")!.lowerBound.utf16Offset(in: $0) }.filter { $0 <= 56 })
+        XCTAssertEqual(columns, [56])
+        let defaults = try EffectiveConfiguration.resolve(environment: environment(["XDG_CONFIG_HOME": root.path + "/empty"]), flags: [:]).render()
+        XCTAssertTrue(defaults.contains("\nallowed-public-load-balancers = (none)   "), defaults)
+        XCTAssertTrue(defaults.contains("\nexceptions-file = (none)   "), defaults)
     }
 }

@@ -60,6 +60,9 @@ final class SARIFReportTests: XCTestCase {
         XCTAssertTrue(message.contains("aadProfile.enableAzureRBAC = false"), message)
         XCTAssertTrue(message.contains("50% credit"), message)
         XCTAssertEqual((first["properties"] as? [String: Any])?["status"] as? String, "partial")
+        let affectedMessage = try XCTUnwrap((results[2]["message"] as? [String: Any])?["text"] as? String)
+        XCTAssertTrue(affectedMessage.hasSuffix("Affected: ClusterRoleBinding/\(OutputText.sanitize(Fixtures.hostile)), ClusterRoleBinding/ops-admin and 3 more."), affectedMessage)
+        XCTAssertFalse(affectedMessage.contains(".."))
     }
 
     func testLocationsNameClusterAndBundleFile() throws {
