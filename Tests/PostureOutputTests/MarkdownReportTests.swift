@@ -63,3 +63,25 @@ final class MarkdownReportTests: XCTestCase {
         XCTAssertEqual(MarkdownText.prose("*bold* [link](u) <img> a|b"), "\\*bold\\* \\[link\\](u) \\<img\\> a\\|b")
     }
 }
+
+final class EmptyReportTests: XCTestCase {
+    private let empty = ScoreReport(overall: OverallScore(score: 100, uncapped: 100, caps: [], coverage: 1), categories: [],
+                                    findings: [Fixtures.finding("AUTH-03", .auth, .critical, .pass)], topFixes: [], configFingerprint: "c")
+
+    func testAllPassingReport() throws {
+        let md = MarkdownReport.render(empty, snapshot: Fixtures.snapshot(resourceGroup: nil, id: nil))
+        XCTAssertTrue(md.contains("### Failing checks (0)\n\nNo failing or partial checks."), md)
+        XCTAssertFalse(md.contains("Top fixes"))
+        XCTAssertFalse(md.contains("capped"))
+        XCTAssertFalse(md.contains("resource group"))
+
+        let xml = JUnitReport.render(empty, snapshot: Fixtures.snapshot())
+        XCTAssertTrue(xml.contains("tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"0\""), xml)
+
+        let sarif = try jsonObject(SARIFReport.render(empty, snapshot: Fixtures.snapshot(resourceGroup: nil, id: nil)))
+        let run = try XCTUnwrap((sarif["runs"] as? [[String: Any]])?.first)
+        XCTAssertEqual((run["results"] as? [Any])?.count, 0)
+        XCTAssertEqual((run["automationDetails"] as? [String: Any])?["id"] as? String, "aksposture/-/aks-prod/")
+        XCTAssertFalse(FailThreshold.low.isBreached(by: empty))
+    }
+}
