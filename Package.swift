@@ -55,6 +55,14 @@ let package = Package(
                 "PostureViews", "TerminalUI", "PostureOutput",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        .executableTarget(
+            name: "aksposture-bench",
+            dependencies: [
+                "PostureModel", "PostureImport", "PostureStore", "PostureScoring",
+                "PostureViews", "PostureOutput",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/aksposture-bench"),
         .testTarget(name: "PostureModelTests", dependencies: ["PostureModel"]),
         .testTarget(name: "PostureImportTests", dependencies: ["PostureImport"]),
         .testTarget(name: "PostureStoreTests", dependencies: ["PostureStore", "PostureImport"]),
