@@ -49,6 +49,11 @@ let package = Package(
                 "PostureViews", "TerminalUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // A tiny console driven through the real TerminalRunner under a pseudo-terminal by
+        // TerminalUITests (byte hygiene, diffing, restore on signals). Not shipped.
+        .executableTarget(
+            name: "aksposture-ttyprobe",
+            dependencies: ["TerminalUI", "PostureViews"]),
         .testTarget(name: "PostureModelTests", dependencies: ["PostureModel"]),
         .testTarget(name: "PostureImportTests", dependencies: ["PostureImport"]),
         .testTarget(name: "PostureStoreTests", dependencies: ["PostureStore", "PostureImport"]),

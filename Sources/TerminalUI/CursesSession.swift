@@ -73,12 +73,17 @@ final class CursesSession {
 
         var canUseDefaultColors = false
         let hasColors = has_colors()
-        if hasColors {
+        // start_color itself writes colour resets; a monochrome session sends none at all.
+        let wantsColor = ColorDepth.detect(mode: colorMode, hasColors: hasColors, colors: 256, colorPairs: 256,
+                                           environment: environment) != .monochrome
+        if hasColors && wantsColor {
             _ = start_color()
             canUseDefaultColors = use_default_colors() == OK
         }
-        let depth = ColorDepth.detect(mode: colorMode, hasColors: hasColors, colors: Int(aksp_colors()),
-                                      colorPairs: Int(aksp_color_pairs()), environment: environment)
+        let depth = wantsColor
+            ? ColorDepth.detect(mode: colorMode, hasColors: hasColors, colors: Int(aksp_colors()),
+                                colorPairs: Int(aksp_color_pairs()), environment: environment)
+            : .monochrome
         palette = Palette(theme: theme, depth: depth)
         if palette.depth != .monochrome {
             for role in Role.allCases {
@@ -173,7 +178,7 @@ final class CursesSession {
     }
 
     /// The grapheme curses stores at (x, y) with its attributes and pair.
-    func cell(x: Int, y: Int) -> (text: String, attributes: attr_t, pair: Int16)? {
+    func cell(x: Int, y: Int) -> (text: String, attributes: TextAttributes, pair: Int16)? {
         var buffer = [wchar_t](repeating: 0, count: Int(aksp_ccharw_max()) + 1)
         var attrs: attr_t = 0
         var pair: Int16 = 0
@@ -183,6 +188,11 @@ final class CursesSession {
         guard status != ERR else { return nil }
         var scalars = String.UnicodeScalarView()
         for w in buffer { if w == 0 { break }; if let u = Unicode.Scalar(UInt32(bitPattern: w)) { scalars.append(u) } }
-        return (String(scalars), attrs, pair)
+        var decoded: TextAttributes = []
+        if attrs & aksp_a_bold() != 0 { decoded.insert(.bold) }
+        if attrs & aksp_a_reverse() != 0 { decoded.insert(.reverse) }
+        if attrs & aksp_a_underline() != 0 { decoded.insert(.underline) }
+        if attrs & aksp_a_dim() != 0 { decoded.insert(.dim) }
+        return (String(scalars), decoded, pair)
     }
 }
