@@ -63,10 +63,10 @@ public final class TerminalRunner {
         defer { trap.restore() }
         // Own FILE streams on duplicates of fd 0/1: curses buffers its output separately
         // from the process's stdout, and closing them leaves fd 0/1 open.
-        guard let output = fdopen(dup(STDOUT_FILENO), "w"), let input = fdopen(dup(STDIN_FILENO), "r") else {
-            throw TerminalError.notATerminal
-        }
-        defer { fclose(output); fclose(input) }
+        guard let output = fdopen(dup(STDOUT_FILENO), "w") else { throw TerminalError.notATerminal }
+        defer { fclose(output) }
+        guard let input = fdopen(dup(STDIN_FILENO), "r") else { throw TerminalError.notATerminal }
+        defer { fclose(input) }
         let session = try CursesSession(
             termType: nil, output: output, input: input, utf8: utf8, theme: options.theme,
             colorMode: options.colors, rawInput: options.rawInput,
