@@ -63,6 +63,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/aksposture-bench"),
+        // A tiny console driven through the real TerminalRunner under a pseudo-terminal by
+        // TerminalUITests (byte hygiene, diffing, restore on signals). Not shipped.
+        .executableTarget(
+            name: "aksposture-ttyprobe",
+            dependencies: ["TerminalUI", "PostureViews"]),
         .testTarget(name: "PostureModelTests", dependencies: ["PostureModel"]),
         .testTarget(name: "PostureImportTests", dependencies: ["PostureImport"]),
         .testTarget(name: "PostureStoreTests", dependencies: ["PostureStore", "PostureImport"]),
