@@ -17,7 +17,7 @@ public struct BundleImporter: Sendable {
             throw ImportError(file: reader.bundleName, path: "$", message: "bundle directory not found")
         }
 
-        let manifest = try reader.read("collected.json").map { try CollectedManifest(buffer: $0, file: reader.display("collected.json")) }
+        let manifest = try reader.read("collected.json").map { try ImportedManifest(buffer: $0, file: reader.display("collected.json")) }
 
         guard let clusterBuffer = try reader.read(SourceKind.cluster.fileName) else {
             var message = "missing: cluster.json is required"
@@ -132,7 +132,7 @@ struct BundleReader {
 }
 
 /// `collected.json`, as written by `aksposture collect`.
-struct CollectedManifest {
+struct ImportedManifest {
     struct Source {
         var state: SourceStatus.State
         var detail: String?
@@ -149,7 +149,7 @@ struct CollectedManifest {
         let f = try Fields(object: doc.root, what: "an object")
         if let at = f.value("collectedAt") {
             let text = try Fields.string(at)
-            guard let date = CollectedManifest.parseDate(text) else {
+            guard let date = ImportedManifest.parseDate(text) else {
                 throw ImportError(file: file, path: at.path, message: "not an ISO 8601 date-time: \(text.prefix(40))")
             }
             collectedAt = date
