@@ -3,8 +3,9 @@ import Foundation
 /// Deterministic JSON for content addressing: equal values always give identical bytes, in every
 /// process. `JSONEncoder` cannot promise that: a `Set`, or a `Dictionary` whose key is not `String`
 /// or `Int` (such as `[CheckStatus: Int]` in `CategoryScore`), is written in hash-table iteration
-/// order, which Swift seeds per process. Here object keys are sorted by their UTF-8 bytes, set
-/// elements and non-string-keyed dictionary entries by their own canonical encoding.
+/// order, which Swift seeds per process. Here struct properties come in the order their (synthesized)
+/// `encode(to:)` writes them, dictionary entries sorted by key, set elements and non-string-keyed
+/// dictionary entries sorted by their own canonical encoding.
 ///
 /// The output is what `JSONDecoder` (default strategies) reads back: dates as seconds since the
 /// reference date, `Data` as an array of bytes, other dictionaries as `[key, value, key, value…]`.
@@ -19,7 +20,9 @@ enum CanonicalJSON {
 }
 
 final class CanonicalArray { var items: [CanonicalNode] = [] }
-final class CanonicalObject { var entries: [String: CanonicalNode] = [:] }
+/// Entries in encoding order: synthesized `Codable` encodes properties in declaration order, and
+/// dictionaries are sorted when intercepted, so no sorting is needed when writing.
+final class CanonicalObject { var entries: [(key: String, value: CanonicalNode)] = [] }
 
 enum CanonicalNode {
     case null
@@ -30,47 +33,62 @@ enum CanonicalNode {
     case array(CanonicalArray)
     case object(CanonicalObject)
 
+    private static let nullBytes = Array("null".utf8)
+    private static let trueBytes = Array("true".utf8)
+    private static let falseBytes = Array("false".utf8)
+
     func write(to out: inout [UInt8]) {
         switch self {
-        case .null: out.append(contentsOf: Array("null".utf8))
-        case .bool(let b): out.append(contentsOf: Array((b ? "true" : "false").utf8))
-        case .number(let n): out.append(contentsOf: Array(n.utf8))
+        case .null: out.append(contentsOf: Self.nullBytes)
+        case .bool(let b): out.append(contentsOf: b ? Self.trueBytes : Self.falseBytes)
+        case .number(var n): n.withUTF8 { out.append(contentsOf: $0) }
         case .string(let s): Self.writeString(s, to: &out)
         case .array(let a):
             out.append(UInt8(ascii: "["))
-            for (i, item) in a.items.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
+            var first = true
+            for item in a.items {
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
                 item.write(to: &out)
             }
             out.append(UInt8(ascii: "]"))
         case .object(let o):
             out.append(UInt8(ascii: "{"))
-            let keys = o.entries.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-            for (i, key) in keys.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
+            var first = true
+            for (key, value) in o.entries {
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
                 Self.writeString(key, to: &out)
                 out.append(UInt8(ascii: ":"))
-                o.entries[key]!.write(to: &out)
+                value.write(to: &out)
             }
             out.append(UInt8(ascii: "}"))
         }
     }
 
-    static func writeString(_ s: String, to out: inout [UInt8]) {
+    static func writeString(_ string: String, to out: inout [UInt8]) {
+        var string = string
         out.append(UInt8(ascii: "\""))
-        for byte in s.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0x0A: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                        hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-            default: out.append(byte)
+        string.withUTF8 { bytes in
+            var plainFrom = 0
+            for index in 0..<bytes.count {
+                let byte = bytes[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plainFrom..<index]))
+                plainFrom = index + 1
+                switch byte {
+                case UInt8(ascii: "\""): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "\""))
+                case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "\\"))
+                case 0x0A: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "n"))
+                case 0x0D: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r"))
+                case 0x09: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t"))
+                default:
+                    let hex = Array("0123456789abcdef".utf8)
+                    out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                            hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+                }
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plainFrom..<bytes.count]))
         }
         out.append(UInt8(ascii: "\""))
     }
@@ -98,8 +116,22 @@ extension Set: CanonicallyUnordered where Element: Encodable {
 
 extension Dictionary: CanonicallyUnordered where Key: Encodable, Value: Encodable {
     func canonicalNode(codingPath: [any CodingKey]) throws -> CanonicalNode? {
-        // These keys become JSON object keys, which are sorted when written.
-        if Key.self == String.self || Key.self == Int.self || Key.self is any CodingKeyRepresentable.Type { return nil }
+        if Key.self == String.self || Key.self == Int.self || Key.self is any CodingKeyRepresentable.Type {
+            // A JSON object, as JSONDecoder expects for these keys. Distinct String keys are never
+            // canonically equivalent (they would be one key), so String order is total here.
+            var entries: [(key: String, value: CanonicalNode)] = []
+            entries.reserveCapacity(count)
+            for (key, value) in self {
+                let name: String
+                if let string = key as? String { name = string }
+                else if let int = key as? Int { name = String(int) }
+                else { name = (key as! any CodingKeyRepresentable).codingKey.stringValue }
+                entries.append((name, try CanonicalNodeEncoder.node(for: value, codingPath: codingPath)))
+            }
+            let object = CanonicalObject()
+            object.entries = entries.sorted { $0.key < $1.key }
+            return .object(object)
+        }
         let pairs = try map { key, value -> ([UInt8], CanonicalNode, CanonicalNode) in
             let keyNode = try CanonicalNodeEncoder.node(for: key, codingPath: codingPath)
             var bytes: [UInt8] = []
@@ -123,13 +155,17 @@ final class CanonicalNodeEncoder: Encoder {
     init(codingPath: [any CodingKey]) { self.codingPath = codingPath }
 
     static func node<T: Encodable>(for value: T, codingPath: [any CodingKey]) throws -> CanonicalNode {
-        if let unordered = value as? any CanonicallyUnordered,
-           let node = try unordered.canonicalNode(codingPath: codingPath) {
-            return node
+        // Dynamic casts cost more than the rest of the encoding; most types need none.
+        if T.self is any CanonicallyUnordered.Type {
+            if let unordered = value as? any CanonicallyUnordered,
+               let node = try unordered.canonicalNode(codingPath: codingPath) {
+                return node
+            }
+        } else if T.self == URL.self || T.self == Decimal.self {
+            // Mirror JSONDecoder's special cases so the bytes decode back to the same value.
+            if let url = value as? URL { return .string(url.absoluteString) }
+            if let decimal = value as? Decimal { return .number(decimal.description) }
         }
-        // Mirror JSONDecoder's special cases so the bytes decode back to the same value.
-        if let url = value as? URL { return .string(url.absoluteString) }
-        if let decimal = value as? Decimal { return .number(decimal.description) }
         let encoder = CanonicalNodeEncoder(codingPath: codingPath)
         try value.encode(to: encoder)
         return encoder.result ?? .object(CanonicalObject())
@@ -167,36 +203,36 @@ final class CanonicalNodeEncoder: Encoder {
         let object: CanonicalObject
         let codingPath: [any CodingKey]
 
-        mutating func encodeNil(forKey key: Key) throws { object.entries[key.stringValue] = .null }
-        mutating func encode(_ value: Bool, forKey key: Key) throws { object.entries[key.stringValue] = .bool(value) }
-        mutating func encode(_ value: String, forKey key: Key) throws { object.entries[key.stringValue] = .string(value) }
-        mutating func encode(_ value: Double, forKey key: Key) throws {
-            object.entries[key.stringValue] = try CanonicalNodeEncoder.number(value, codingPath: codingPath + [key])
-        }
-        mutating func encode(_ value: Float, forKey key: Key) throws {
-            object.entries[key.stringValue] = try CanonicalNodeEncoder.number(value, codingPath: codingPath + [key])
-        }
-        mutating func encode(_ value: Int, forKey key: Key) throws { object.entries[key.stringValue] = .number(String(value)) }
-        mutating func encode(_ value: Int64, forKey key: Key) throws { object.entries[key.stringValue] = .number(String(value)) }
-        mutating func encode(_ value: UInt64, forKey key: Key) throws { object.entries[key.stringValue] = .number(String(value)) }
+        // The coding path is not extended per key: building it costs an allocation per value and it
+        // would only serve the message of the one error this encoder throws (non-finite numbers).
+        private func put(_ key: Key, _ node: CanonicalNode) { object.entries.append((key.stringValue, node)) }
+
+        mutating func encodeNil(forKey key: Key) throws { put(key, .null) }
+        mutating func encode(_ value: Bool, forKey key: Key) throws { put(key, .bool(value)) }
+        mutating func encode(_ value: String, forKey key: Key) throws { put(key, .string(value)) }
+        mutating func encode(_ value: Double, forKey key: Key) throws { put(key, try CanonicalNodeEncoder.number(value, codingPath: codingPath + [key])) }
+        mutating func encode(_ value: Float, forKey key: Key) throws { put(key, try CanonicalNodeEncoder.number(value, codingPath: codingPath + [key])) }
+        mutating func encode(_ value: Int, forKey key: Key) throws { put(key, .number(String(value))) }
+        mutating func encode(_ value: Int64, forKey key: Key) throws { put(key, .number(String(value))) }
+        mutating func encode(_ value: UInt64, forKey key: Key) throws { put(key, .number(String(value))) }
         mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-            object.entries[key.stringValue] = try CanonicalNodeEncoder.node(for: value, codingPath: codingPath + [key])
+            put(key, try CanonicalNodeEncoder.node(for: value, codingPath: codingPath))
         }
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
             let nested = CanonicalObject()
-            object.entries[key.stringValue] = .object(nested)
+            put(key, .object(nested))
             return KeyedEncodingContainer(KeyedContainer<NestedKey>(object: nested, codingPath: codingPath + [key]))
         }
         mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
             let nested = CanonicalArray()
-            object.entries[key.stringValue] = .array(nested)
+            put(key, .array(nested))
             return UnkeyedContainer(array: nested, codingPath: codingPath + [key])
         }
         mutating func superEncoder() -> any Encoder {
-            DeferredEncoder(codingPath: codingPath) { [object] in object.entries["super"] = $0 }
+            DeferredEncoder(codingPath: codingPath) { [object] in object.entries.append(("super", $0)) }
         }
         mutating func superEncoder(forKey key: Key) -> any Encoder {
-            DeferredEncoder(codingPath: codingPath + [key]) { [object] in object.entries[key.stringValue] = $0 }
+            DeferredEncoder(codingPath: codingPath + [key]) { [object] in object.entries.append((key.stringValue, $0)) }
         }
     }
 

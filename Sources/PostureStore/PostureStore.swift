@@ -781,3 +781,31 @@ struct ReportColumns {
         return StatementArguments(values)
     }
 }
+
+// MARK: - Consistency checks
+
+extension PostureStore {
+    /// Ids of every stored object.
+    func storedObjectIDs() throws -> Set<Int64> {
+        try read { db in Set(try Int64.fetchAll(db, sql: "SELECT id FROM object")) }
+    }
+
+    /// The objects the stored snapshots need, found the slow way: every snapshot's full
+    /// membership by replaying its chain, its report, and the delta bases of all of those.
+    func objectIDsNeededByReplay() throws -> Set<Int64> {
+        try read { db in
+            var needed = Set<Int64>()
+            for row in try Row.fetchAll(db, sql: "SELECT id, reportID FROM snapshot") {
+                needed.formUnion(try Self.membership(db, snapshotID: row["id"]))
+                if let reportID: Int64 = row["reportID"] { needed.insert(reportID) }
+            }
+            var frontier = Array(needed)
+            while let id = frontier.popLast() {
+                if let base = try Int64.fetchOne(db, sql: "SELECT baseID FROM object WHERE id = ?", arguments: [id]), needed.insert(base).inserted {
+                    frontier.append(base)
+                }
+            }
+            return needed
+        }
+    }
+}
