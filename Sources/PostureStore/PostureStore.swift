@@ -412,29 +412,19 @@ public final class PostureStore: PostureReader, Sendable {
         throw StoreError(path: filePath, message: "cannot create the store file: \(String(cString: strerror(code)))")
     }
 
+    /// A read-only connection. SQLite (3.22 and later) reads a WAL store even where it can
+    /// neither create nor map the -shm file (read-only media, another user's file) by keeping the
+    /// WAL index in memory, so no `immutable` fallback is needed.
     static func openReadOnly(_ filePath: String) throws -> DatabaseQueue {
         var configuration = Configuration()
         configuration.readonly = true
         configuration.busyMode = .timeout(10)
         configuration.label = "aksposture.store.readonly"
-        func open(_ target: String) throws -> DatabaseQueue {
-            let queue = try DatabaseQueue(path: target, configuration: configuration)
-            // Reading is what needs the WAL index; fail here rather than on first use.
+        do {
+            let queue = try DatabaseQueue(path: filePath, configuration: configuration)
+            // Fail here rather than on first use.
             _ = try queue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM sqlite_master") }
             return queue
-        }
-        do {
-            return try open(filePath)
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_CANTOPEN || error.resultCode == .SQLITE_READONLY {
-            // Read-only media without the WAL index beside the file: SQLite can neither create
-            // nor use one, so read the main file as immutable (a commit not yet checkpointed into
-            // the main file is then not visible).
-            let encoded = filePath.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? filePath
-            do {
-                return try open("file:\(encoded)?immutable=1")
-            } catch {
-                throw storeError(error, path: filePath, doing: "open read-only")
-            }
         } catch {
             throw storeError(error, path: filePath, doing: "open read-only")
         }

@@ -111,11 +111,10 @@ public struct RetentionPolicy: Sendable, Equatable, CustomStringConvertible {
         }.joined(separator: ",")
     }
 
+    /// Days from three days up, else hours, else minutes: `48h`, `30d`, `365d`.
     static func format(_ seconds: TimeInterval) -> String {
-        for (unit, width) in [("y", 365.0 * 86400), ("w", 7.0 * 86400), ("d", 86400.0), ("h", 3600.0), ("m", 60.0)]
-        where seconds >= width && seconds.truncatingRemainder(dividingBy: width) == 0 {
-            return "\(Int(seconds / width))\(unit)"
-        }
+        if seconds >= 3 * 86400 && seconds.truncatingRemainder(dividingBy: 86400) == 0 { return "\(Int(seconds / 86400))d" }
+        if seconds.truncatingRemainder(dividingBy: 3600) == 0 { return "\(Int(seconds / 3600))h" }
         return "\(Int(seconds / 60))m"
     }
 
