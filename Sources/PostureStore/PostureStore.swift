@@ -75,6 +75,13 @@ public final class PostureStore: PostureReader, Sendable {
             configuration.label = "aksposture.store"
             let pool: DatabasePool
             do {
+                if !created {
+                    // Look before opening for writing: the pool switches the file to WAL mode,
+                    // which must not happen to another application's database.
+                    let probe = try Self.openReadOnly(filePath)
+                    try probe.read { db in try Self.checkCompatible(db, storePath: filePath, readOnly: false) }
+                    try probe.close()
+                }
                 pool = try DatabasePool(path: filePath, configuration: configuration)
                 try pool.read { db in try Self.checkCompatible(db, storePath: filePath, readOnly: false) }
                 try StoreSchema.migrator.migrate(pool)

@@ -68,6 +68,7 @@ final class SafetyTests: XCTestCase {
         XCTAssertTrue(error.message.hasPrefix("not an aksposture store ("), error.message)
         XCTAssertTrue(error.message.contains("notes"), error.message)
         XCTAssertEqual(try RawDatabase.int(path, "SELECT COUNT(*) FROM sqlite_master"), 1, "no tables were added")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path.path + "-wal"), "not switched to WAL mode")
     }
 
     func testNewerSchemaIsRefusedNamingBothVersions() throws {
