@@ -197,15 +197,23 @@ enum HardChecks {
     static func registryHost(_ image: String) -> String {
         let parts = image.split(separator: "/", maxSplits: 1).map(String.init)
         guard parts.count == 2 else { return "docker.io" }
-        let first = parts[0]
-        if first.contains(".") || first.contains(":") || first == "localhost" { return first.lowercased() }
+        let first = parts[0].lowercased()
+        if first == "index.docker.io" { return "docker.io" }
+        if first.contains(".") || first.contains(":") || first == "localhost" { return first }
         return "docker.io"
     }
 
+    /// Fully qualified reference: `redis:7` → `docker.io/library/redis:7`, `bitnami/redis` → `docker.io/bitnami/redis`.
     static func normalizedImage(_ image: String) -> String {
-        let host = registryHost(image)
-        let hasHost = image.split(separator: "/", maxSplits: 1).count == 2 && host != "docker.io" || image.lowercased().hasPrefix("docker.io/")
-        return hasHost ? image.lowercased() : "docker.io/" + image.lowercased()
+        let lower = image.lowercased()
+        let parts = lower.split(separator: "/", maxSplits: 1).map(String.init)
+        if parts.count == 2, parts[0].contains(".") || parts[0].contains(":") || parts[0] == "localhost" {
+            if parts[0] == "docker.io" || parts[0] == "index.docker.io" {
+                return parts[1].contains("/") ? "docker.io/" + parts[1] : "docker.io/library/" + parts[1]
+            }
+            return lower
+        }
+        return parts.count == 1 ? "docker.io/library/" + lower : "docker.io/" + lower
     }
 
     static func isApproved(_ image: String, _ allow: [String]) -> Bool {
