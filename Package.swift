@@ -37,6 +37,12 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]),
         .target(
+            name: "PostureOutput",
+            dependencies: [
+                "PostureModel",
+                .product(name: "Yams", package: "Yams"),
+            ]),
+        .target(
             name: "PostureViews",
             dependencies: ["PostureModel"]),
         .target(
@@ -46,15 +52,29 @@ let package = Package(
             name: "aksposture",
             dependencies: [
                 "PostureModel", "PostureImport", "PostureStore", "PostureScoring",
-                "PostureViews", "TerminalUI",
+                "PostureViews", "TerminalUI", "PostureOutput",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        .executableTarget(
+            name: "aksposture-bench",
+            dependencies: [
+                "PostureModel", "PostureImport", "PostureStore", "PostureScoring",
+                "PostureViews", "PostureOutput",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/aksposture-bench"),
+        // A tiny console driven through the real TerminalRunner under a pseudo-terminal by
+        // TerminalUITests (byte hygiene, diffing, restore on signals). Not shipped.
+        .executableTarget(
+            name: "aksposture-ttyprobe",
+            dependencies: ["TerminalUI", "PostureViews"]),
         .testTarget(name: "PostureModelTests", dependencies: ["PostureModel"]),
         .testTarget(name: "PostureImportTests", dependencies: ["PostureImport"]),
         .testTarget(name: "PostureStoreTests", dependencies: ["PostureStore", "PostureImport"]),
         .testTarget(name: "PostureScoringTests", dependencies: ["PostureScoring", "PostureImport"]),
         .testTarget(name: "PostureViewsTests", dependencies: ["PostureViews", "PostureScoring", "PostureImport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
+        .testTarget(name: "PostureOutputTests", dependencies: ["PostureOutput"]),
         .testTarget(name: "CLITests", dependencies: ["aksposture"]),
     ]
 )
