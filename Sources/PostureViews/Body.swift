@@ -98,6 +98,12 @@ public final class Body {
         changedEpoch = epoch
     }
 
+    /// Flexible columns give way first (their slack counts double).
+    private func slack(_ i: Int, _ w: [Int?]) -> Int {
+        let s = (w[i] ?? 0) - columns[i].minWidth
+        return columns[i].flex ? s * 2 + 1 : s
+    }
+
     /// Column widths for a given width; nil for a dropped column.
     func layout(width: Int) -> (widths: [Int?], gap: Int) {
         let n = columns.count
@@ -112,12 +118,10 @@ public final class Body {
         }
         let gap = total(2) <= width ? 2 : 1
         while total(gap) > width {
-            // shrink flexible columns first, then the widest shrinkable one, then drop
-            if let i = (0..<n).filter({ w[$0] != nil && columns[$0].flex && w[$0]! > columns[$0].minWidth }).first {
-                w[i] = max(columns[i].minWidth, w[i]! - (total(gap) - width)); continue
-            }
+            // take a column from whichever column has the most room above its minimum,
+            // so no single column is crushed while another keeps its natural width
             let shrinkable = (0..<n).filter { w[$0] != nil && w[$0]! > columns[$0].minWidth }
-            if let i = shrinkable.max(by: { w[$0]! - columns[$0].minWidth < w[$1]! - columns[$1].minWidth }) {
+            if let i = shrinkable.max(by: { slack($0, w) < slack($1, w) }) {
                 w[i] = w[i]! - 1; continue
             }
             let droppable = (0..<n).filter { w[$0] != nil && columns[$0].dropPriority > 0 }

@@ -108,7 +108,10 @@ public final class ConsoleApp: ConsoleProgram {
     private var clustersBody: Body?
     private var clustersBodyMinute = Int.min
     private lazy var helpBody: Body = buildHelp()
-    private var documents: [Route: Body] = [:]
+    /// Detail documents, wrapped for `layoutWidth`.
+    private var documents: [Route: (width: Int, body: Body)] = [:]
+    /// The width documents and header blocks are wrapped to (the last rendered width).
+    private var layoutWidth = 80
     /// Bodies of the previous snapshot, kept to mark what changed.
     private var previousBodies: [Route: Body] = [:]
 
@@ -175,6 +178,7 @@ public final class ConsoleApp: ConsoleProgram {
             renderTooSmall(into: &s)
             return s
         }
+        layoutWidth = width
         prepare()
         let ctx = RenderContext(glyphs: glyphs, now: now, options: options, epoch: refreshEpoch, export: false)
         var y = renderHeader(into: &s, width: width)
@@ -191,6 +195,9 @@ public final class ConsoleApp: ConsoleProgram {
     /// The current pane with every row, no selection bar and no footer: what `Ctrl-S` and
     /// `aksposture export` write.
     public func renderFullPane(width: Int) -> Screen {
+        let savedWidth = layoutWidth
+        layoutWidth = width
+        defer { layoutWidth = savedWidth }
         prepare()
         let ctx = RenderContext(glyphs: glyphs, now: now, options: options, epoch: refreshEpoch, export: true)
         var probe = Screen(width: width, height: 1)
@@ -198,7 +205,8 @@ public final class ConsoleApp: ConsoleProgram {
         let frame = stack[stack.count - 1]
         var height = top + 40
         if let (header, _, body) = listContent(frame.route) {
-            height = top + ListPane.chromeHeight(header: header, body: body) + max(1, frame.list.visibleCount(body)) + 3
+            let wrapped = header.flatMap { $0.wrapped(width) }
+            height = top + ListPane.chromeHeight(header: wrapped, body: body) + max(1, frame.list.visibleCount(body)) + 3
         }
         var s = Screen(width: width, height: height)
         _ = renderHeader(into: &s, width: width)
@@ -379,7 +387,7 @@ public final class ConsoleApp: ConsoleProgram {
         case .clusters: return clustersBody
         case .help: return helpBody
         case .check, .identity, .networkItem, .secretItem, .delta:
-            if let b = documents[route] { return b }
+            if let d = documents[route], d.width == layoutWidth { return d.body }
             let lines: [Line]
             switch route {
             case .check(let id):
@@ -398,8 +406,8 @@ public final class ConsoleApp: ConsoleProgram {
                 lines = deltaLines(id)
             default: return nil
             }
-            let b = Body(lines: lines)
-            documents[route] = b
+            let b = Body(lines: lines.flatMap { $0.wrapped(layoutWidth) })
+            documents[route] = (layoutWidth, b)
             return b
         }
     }
@@ -592,7 +600,14 @@ public final class ConsoleApp: ConsoleProgram {
                 else {
                     let common = options.dropFirst().reduce(options[0]) { a, b in String(zip(a, b).prefix { $0 == $1 }.map(\.0)) }
                     if common.count > p.text.count { p.text = common }
-                    else { p.completionCycle = options; p.completionIndex = key == .tab ? 0 : options.count - 1; p.text = options[p.completionIndex] }
+                    else {
+                        // the text already is the common prefix: cycle through the candidates,
+                        // starting after the one typed (`ident` → `identities`)
+                        p.completionCycle = options
+                        let at = options.firstIndex(of: p.text)
+                        p.completionIndex = key == .tab ? ((at ?? -1) + 1) % options.count : ((at ?? 0) + options.count - 1) % options.count
+                        p.text = options[p.completionIndex]
+                    }
                     p.hint = options.joined(separator: " ")
                 }
             } else {
@@ -641,9 +656,9 @@ public final class ConsoleApp: ConsoleProgram {
         case .identities: "Identities"
         case .identity(let id): identities?.subjects[id].map { ($0.kind == "ServiceAccount" ? "SA " : $0.kind + " ") + $0.display } ?? "identity"
         case .network: "Network"
-        case .networkItem(let id): clean(id)
+        case .networkItem(let id): network?.titles[id] ?? clean(id)
         case .secrets: "Secrets"
-        case .secretItem(let id): clean(id)
+        case .secretItem(let id): secrets?.titles[id] ?? clean(id)
         case .history: "History"
         case .delta(let id): "Delta " + (history.first { $0.id == id }.map { Fmt.time($0.collectedAt) } ?? "\(id)")
         case .clusters: "Clusters"
@@ -704,8 +719,8 @@ public final class ConsoleApp: ConsoleProgram {
         case .help: return ([Line([Span("Keys for this mode (", .muted), Span(options.mode.rawValue, .accent), Span("). Actions a mode does not allow are not listed and do nothing.", .muted)])], "Help", body)
         case .check: return ([], "Check", body)
         case .identity: return ([], "Identity", body)
-        case .networkItem: return ([], "Network item", body)
-        case .secretItem: return ([], "Secret item", body)
+        case .networkItem: return ([], "Exposure detail", body)
+        case .secretItem: return ([], "Detail (names and references only)", body)
         case .delta: return ([], "Changes against the previous snapshot", body)
         case .overview: return nil
         }
@@ -715,7 +730,7 @@ public final class ConsoleApp: ConsoleProgram {
         let frame = stack[stack.count - 1]
         if frame.route == .overview {
             if let m = overview {
-                OverviewPane.render(into: &s, area: area, model: m, live: history.last, ctx: ctx)
+                OverviewPane.render(into: &s, area: area, model: m, live: past == nil ? history.last : nil, ctx: ctx)
             } else {
                 s.put("No data.", x: 1, y: area.y, role: .muted)
             }
@@ -724,7 +739,8 @@ public final class ConsoleApp: ConsoleProgram {
             }
             return 0
         }
-        guard let (header, title, body) = listContent(frame.route) else { return 0 }
+        guard let (rawHeader, title, body) = listContent(frame.route) else { return 0 }
+        let header = rawHeader.flatMap { $0.wrapped(area.width) }
         var state = frame.list
         state.sync(body)
         let rowsTop = min(header.count, max(0, area.height - (body.isDocument ? 1 : 2) - 3)) + 1 + (body.isDocument ? 0 : 1)

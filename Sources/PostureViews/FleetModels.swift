@@ -45,7 +45,7 @@ enum ClustersModel {
         ListColumn("REGION", min: 6, max: 16, drop: 3),
         ListColumn("SCORE", min: 5, max: 5, right: true),
         ListColumn("GRADE", min: 5, max: 5),
-        ListColumn("TREND", min: 5, max: 24, flex: true),
+        ListColumn("TREND", min: 5, max: 24),
         ListColumn("SNAPS", min: 5, max: 5, right: true, drop: 1),
         ListColumn("AGE", min: 4, max: 5, right: true),
     ]

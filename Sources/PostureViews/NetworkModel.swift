@@ -43,6 +43,8 @@ struct DetailListModel {
     var header: [Line]
     var body: Body
     var details: [String: [Line]]
+    /// Crumb text per row id ("ACR acrprod").
+    var titles: [String: String] = [:]
 }
 
 enum NetworkModel {
@@ -231,7 +233,9 @@ enum NetworkModel {
             BodyRow(id: i.id, cells: [Span(i.level.word, i.level.role, bold: i.level <= .high), Span(i.kind, .muted), Span(i.name), Span(i.detail)], target: .detail(i.id))
         }
         var details: [String: [Line]] = [:]
+        var titles: [String: String] = [:]
         for i in items {
+            titles[i.id] = i.kind + " " + i.name
             var l = [Line([Span(i.kind + " ", .muted), Span(i.name, .title, bold: true)]),
                      Line([Span("exposure ", .muted), Span(i.level.word, i.level.role, bold: true), Span("  " + i.detail)]), .empty]
             for (k, v) in i.facts { l.append(Line([Span("  " + k.padded(22), .muted), Span(v)])) }
@@ -246,6 +250,6 @@ enum NetworkModel {
         if inv == nil {
             header.append(Line("Kubernetes objects were not collected: services, ingresses and policies are not shown.", .unknown))
         }
-        return DetailListModel(header: header, body: Body(columns: columns, rows: rows), details: details)
+        return DetailListModel(header: header, body: Body(columns: columns, rows: rows), details: details, titles: titles)
     }
 }

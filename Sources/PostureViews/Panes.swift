@@ -105,7 +105,7 @@ enum OverviewPane {
         var optional: Set<Int> = []  // blank lines that may go when space is short
         func blank() { optional.insert(lines.count); lines.append(.empty) }
 
-        lines.append(Line([Span(m.clusterName, .title, bold: true)] + m.facts.map { Span("  " + g.bullet + " " + $0, .muted) }))
+        lines.append(Line([Span(m.clusterName, .title, bold: true)] + m.facts.map { Span(" " + g.bullet + " " + $0, .muted) }))
         var snap: [Span] = [Span("snapshot ", .muted)]
         if let at = m.collectedAt {
             snap.append(Span(Fmt.time(at)))
@@ -119,7 +119,7 @@ enum OverviewPane {
         }
         lines.append(Line(snap))
         if !m.sourceProblems.isEmpty {
-            lines.append(Line([Span("sources: ", .unknown, bold: true), Span(m.sourceProblems.joined(separator: "; "), .unknown)]))
+            lines += Line([Span("sources: ", .unknown, bold: true), Span(m.sourceProblems.joined(separator: "; "), .unknown)]).wrapped(w).prefix(3)
         }
         blank()
         guard let report = m.report else {
@@ -149,7 +149,7 @@ enum OverviewPane {
             let changed = m.changed.contains(row.category.rawValue)
             lines.append(Line([Span(row.category.rawValue.padded(6), .accent, bold: true), Span(row.category.shortTitle.padded(14)),
                                Span(bar.filled, .barFilled), Span(bar.empty, .barEmpty), Span("  "),
-                               Span(Fmt.scoreASCII(sc, ascii: g.ascii).padded(7), changed ? .changed : .normal, bold: true),
+                               Span(String(repeating: " ", count: max(0, 5 - Fmt.scoreASCII(sc, ascii: g.ascii).count)) + Fmt.scoreASCII(sc, ascii: g.ascii) + "  ", changed ? .changed : .normal, bold: true),
                                Span((row.score?.grade?.rawValue ?? "-").padded(6), gradeRole(row.score?.grade), bold: true),
                                Span((row.score.map { Fmt.percent($0.coverage) } ?? "-").padded(7), .muted),
                                Fmt.delta(sc, row.previous, glyphs: g)]))
@@ -175,10 +175,9 @@ enum OverviewPane {
         lines.append(Line([Span("Top fixes", .title, bold: true), Span("  by overall points gained", .muted)]))
         var fixLines: [[Line]] = []
         for f in m.topFixes {
-            fixLines.append([
-                Line([Span("  +" + Fmt.num(f.gain, 1).padded(5), .pass, bold: true), Span(f.checkID.padded(9), .accent), Span(f.severity.rawValue.padded(9), f.severity.role), Span(f.title)]),
-                Line([Span("         " + f.remediation, .muted)]),
-            ])
+            fixLines.append([Line([Span("  +" + Fmt.num(f.gain, 1).padded(5), .pass, bold: true), Span(f.checkID.padded(9), .accent),
+                                   Span(f.severity.rawValue.padded(9), f.severity.role), Span(f.title)])]
+                            + Line([Span("         " + f.remediation, .muted)]).wrapped(w))
         }
         if fixLines.isEmpty { fixLines.append([Line("  nothing to fix", .muted)]) }
 
@@ -193,6 +192,17 @@ enum OverviewPane {
         for fix in fixLines {
             if budget >= fix.count { kept += fix; budget -= fix.count }
             else if budget >= 1 { kept.append(fix[0]); budget -= 1 }
+        }
+        // Whatever room is left lists the failing checks themselves.
+        if budget >= 3 && !m.failing.isEmpty {
+            kept.append(.empty)
+            kept.append(Line([Span("Failing checks", .title, bold: true), Span("  worst severity first", .muted)]))
+            budget -= 2
+            for f in m.failing.prefix(budget) {
+                kept.append(Line([Span("  " + "\(g.glyph(f.status)) \(f.status.word)".padded(11), f.status.role), Span(f.severity.rawValue.padded(9), f.severity.role),
+                                  Span(f.checkID.padded(9), .accent), Span(f.title)]))
+            }
+            if m.failing.count > budget && budget > 0 { kept[kept.count - 1] = Line("  … \(m.failing.count - budget + 1) more: press 1-5 for the categories".replacingOccurrences(of: "…", with: g.ascii ? "..." : "…"), .muted) }
         }
         draw(kept, into: &s, area: area)
     }

@@ -22,6 +22,8 @@ struct OverviewModel {
     var caps: [String]
     var sourceProblems: [String]
     var exceptionNotes: [String]
+    /// Failing and partial checks, worst severity first.
+    var failing: [Finding]
     /// Keys of values that changed on the last refresh (`overall`, category raw values).
     var changed: Set<String> = []
 
@@ -56,8 +58,10 @@ struct OverviewModel {
             f.title = clean(f.title); f.remediation = clean(f.remediation); f.checkID = clean(f.checkID)
             return f
         }
+        let uncapped = report?.overall.uncapped ?? 0
         caps = (report?.overall.caps ?? []).map { cap in
-            "capped at \(Fmt.num(cap.limit, 0)): \(clean(cap.reason))" + (cap.checkIDs.isEmpty ? "" : " (\(cap.checkIDs.map(clean).joined(separator: ", ")))")
+            (uncapped > cap.limit ? "capped at \(Fmt.num(cap.limit, 0)): " : "cap \(Fmt.num(cap.limit, 0)) (not binding): ") + clean(cap.reason)
+                + (cap.checkIDs.isEmpty ? "" : " (\(cap.checkIDs.map(clean).joined(separator: ", ")))")
         }
         if let sources = snapshot?.collection.sources {
             var problems: [String] = []
@@ -74,6 +78,9 @@ struct OverviewModel {
             sourceProblems = []
         }
         exceptionNotes = (report?.exceptionNotes ?? []).map(clean)
+        failing = findings.filter { $0.status == .fail || $0.status == .partial }
+            .sorted { ($0.severity, $0.status == .fail ? 0 : 1, $0.checkID) < ($1.severity, $1.status == .fail ? 0 : 1, $1.checkID) }
+            .map { f in var f = f; f.checkID = clean(f.checkID); f.title = clean(f.title); return f }
     }
 
     mutating func markChanges(against old: OverviewModel?) {

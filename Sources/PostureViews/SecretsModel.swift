@@ -135,7 +135,9 @@ enum SecretsModel {
                     target: .detail(i.id))
         }
         var details: [String: [Line]] = [:]
+        var titles: [String: String] = [:]
         for i in items {
+            titles[i.id] = i.kind + " " + i.name
             var l = [Line([Span(i.kind + " ", .muted), Span(i.name, .title, bold: true)]), Line([Span("  " + i.detail)]), .empty]
             for (k, v) in i.facts { l.append(Line([Span("  " + k.padded(24), .muted), Span(v.isEmpty ? "-" : v)])) }
             l.append(.empty)
@@ -162,12 +164,12 @@ enum SecretsModel {
         header.append(Line(kvSpans))
         if let inv {
             let envCount = items.filter { $0.group == 2 }.count
-            header.append(Line([Span("\(inv.secrets.count) Secrets", .normal), Span(dot + "\(inv.secretProviderClasses.count) SecretProviderClasses"),
-                                Span(dot + "\(envCount) workloads read secrets from env"), Span(dot + "ages as of the snapshot", .muted)]))
+            header.append(Line([Span("\(inv.secrets.count) Secret\(inv.secrets.count == 1 ? "" : "s")", .normal), Span(dot + "\(inv.secretProviderClasses.count) SecretProviderClass\(inv.secretProviderClasses.count == 1 ? "" : "es")"),
+                                Span(dot + "\(envCount) workload\(envCount == 1 ? "" : "s") read\(envCount == 1 ? "s" : "") secrets from env"), Span(dot + "ages as of the snapshot", .muted)]))
         } else {
             header.append(Line("Kubernetes objects were not collected: Secrets and provider classes are not shown.", .unknown))
         }
         if snapshot.keyVaults == nil { header.append(Line("Key Vaults were not collected.", .unknown)) }
-        return DetailListModel(header: header, body: Body(columns: columns, rows: rows), details: details)
+        return DetailListModel(header: header, body: Body(columns: columns, rows: rows), details: details, titles: titles)
     }
 }

@@ -21,6 +21,47 @@ public struct Line: Sendable, Hashable {
     public var plain: String { spans.map(\.text).joined() }
 }
 
+extension Line {
+    /// Splits the line into lines of at most `width` columns, breaking after a space where
+    /// one is near; continuation lines are indented two columns past the first line's indent.
+    public func wrapped(_ width: Int) -> [Line] {
+        guard width >= 8 else { return [self] }
+        var chars: [(ch: Character, span: Int, w: Int)] = []
+        for (si, sp) in spans.enumerated() { for ch in sp.text { chars.append((ch, si, TerminalText.width(of: ch))) } }
+        let total = chars.reduce(0) { $0 + $1.w }
+        if total <= width { return [self] }
+        let lead = min(chars.prefix { $0.ch == " " }.count, width / 3)
+        let indent = lead + 2
+        var out: [Line] = []
+        var start = 0
+        var first = true
+        while start < chars.count {
+            let avail = first ? width : width - indent
+            var col = 0, i = start, lastSpace = -1
+            while i < chars.count && col + chars[i].w <= avail {
+                if chars[i].ch == " " && i > start { lastSpace = i }
+                col += chars[i].w; i += 1
+            }
+            var end = i
+            if i < chars.count && lastSpace > start && lastSpace - start > avail / 2 { end = lastSpace + 1 }
+            if end == start { end = start + 1 }
+            var built: [Span] = first ? [] : [Span(String(repeating: " ", count: indent))]
+            var k = start
+            while k < end {
+                let si = chars[k].span
+                var text = ""
+                while k < end && chars[k].span == si { text.append(chars[k].ch); k += 1 }
+                built.append(Span(text, spans[si].role, bold: spans[si].bold))
+            }
+            out.append(Line(built))
+            start = end
+            while start < chars.count && chars[start].ch == " " { start += 1 }
+            first = false
+        }
+        return out
+    }
+}
+
 public struct Rect: Sendable, Hashable {
     public var x: Int, y: Int, width: Int, height: Int
     public init(x: Int, y: Int, width: Int, height: Int) {
