@@ -116,6 +116,8 @@ public final class ConsoleApp: ConsoleProgram {
     private var previousBodies: [Route: Body] = [:]
 
     private(set) var refreshEpoch = 0
+    /// Overview values that changed on a refresh, and the refresh that changed them.
+    private var overviewChanges: (keys: Set<String>, epoch: Int) = ([], -1)
     private var lastToken: Int64?
     private var lastPoll: Date?
     private(set) var now: Date
@@ -240,7 +242,9 @@ public final class ConsoleApp: ConsoleProgram {
         do {
             let token = try reader.changeToken()
             if !force && token == lastToken && banner == nil { return }
-            try reload()
+            // Only a store change marks values as changed; navigating to another snapshot
+            // or cluster (a forced reload) does not.
+            try reload(markChanges: !force)
             lastToken = token
             banner = nil
         } catch {
@@ -248,7 +252,7 @@ public final class ConsoleApp: ConsoleProgram {
         }
     }
 
-    private func reload() throws {
+    private func reload(markChanges: Bool) throws {
         let list = try reader.clusters()
         if clusterID == nil || !list.contains(where: { $0.id == clusterID }) {
             let want = options.initialCluster?.lowercased()
@@ -272,7 +276,7 @@ public final class ConsoleApp: ConsoleProgram {
             }
         }
         // Commit only after every read succeeded, so a failure keeps the last good data.
-        let clusterChanged = clusters.first(where: { $0.id == clusterID })?.key != list.first(where: { $0.id == clusterID })?.key
+        let clusterChanged = !markChanges || clusters.first(where: { $0.id == clusterID })?.key != list.first(where: { $0.id == clusterID })?.key
         refreshEpoch += 1
         clusters = list
         trends = newTrends
@@ -281,7 +285,7 @@ public final class ConsoleApp: ConsoleProgram {
         if historyChanged || historyBody == nil {
             let old = historyBody
             historyBody = HistoryModel.body(history, liveID: history.last?.id, glyphs: glyphs)
-            historyBody?.markChanges(against: old, epoch: refreshEpoch)
+            historyBody?.markChanges(against: clusterChanged ? nil : old, epoch: refreshEpoch)
         }
         clustersBodyMinute = Int.min
         if viewed != snapshotFor {
@@ -300,6 +304,14 @@ public final class ConsoleApp: ConsoleProgram {
         }
         if newReport != report || viewed != reportFor || newPrevious != previousReport {
             let oldBodies = clusterChanged ? [:] : categoryBodies
+            if !clusterChanged, let old = report, let new = newReport {
+                var keys: Set<String> = []
+                if old.overall.score != new.overall.score { keys.insert("overall") }
+                for c in Category.allCases where old.category(c)?.score != new.category(c)?.score || old.category(c)?.coverage != new.category(c)?.coverage {
+                    keys.insert(c.rawValue)
+                }
+                overviewChanges = (keys, refreshEpoch)
+            }
             report = newReport; previousReport = newPrevious; reportFor = viewed
             categoryBodies = [:]
             if let r = report {
@@ -340,10 +352,9 @@ public final class ConsoleApp: ConsoleProgram {
         case .overview:
             if overviewDirty || overview == nil {
                 let snap = ensureSnapshot()
-                var m = OverviewModel(summary: clusters.first { $0.id == clusterID },
+                let m = OverviewModel(summary: clusters.first { $0.id == clusterID },
                                       snapshotSummary: history.first { $0.id == viewedSnapshotID },
                                       snapshot: snap, report: report, previous: previousReport, history: history, upTo: viewedSnapshotID)
-                m.markChanges(against: overview?.clusterName == m.clusterName ? overview : nil)
                 overview = m
                 overviewDirty = false
             }
@@ -730,7 +741,8 @@ public final class ConsoleApp: ConsoleProgram {
         let frame = stack[stack.count - 1]
         if frame.route == .overview {
             if let m = overview {
-                OverviewPane.render(into: &s, area: area, model: m, live: past == nil ? history.last : nil, ctx: ctx)
+                OverviewPane.render(into: &s, area: area, model: m, live: past == nil ? history.last : nil,
+                                    changed: overviewChanges.epoch == refreshEpoch ? overviewChanges.keys : [], ctx: ctx)
             } else {
                 s.put("No data.", x: 1, y: area.y, role: .muted)
             }

@@ -98,7 +98,7 @@ enum ListPane {
 }
 
 enum OverviewPane {
-    static func render(into s: inout Screen, area: Rect, model m: OverviewModel, live: SnapshotSummary?, ctx: RenderContext) {
+    static func render(into s: inout Screen, area: Rect, model m: OverviewModel, live: SnapshotSummary?, changed: Set<String>, ctx: RenderContext) {
         let g = ctx.glyphs
         let w = area.width
         var lines: [Line] = []
@@ -129,7 +129,7 @@ enum OverviewPane {
         }
         let o = report.overall
         var overall: [Span] = [Span("Overall  ", .title, bold: true),
-                               Span(Fmt.num(o.score, 1), m.changed.contains("overall") ? .changed : gradeRole(o.grade), bold: true),
+                               Span(Fmt.num(o.score, 1), changed.contains("overall") ? .changed : gradeRole(o.grade), bold: true),
                                Span("  "), Span("grade \(o.grade.rawValue)", gradeRole(o.grade), bold: true)]
         let d = Fmt.delta(o.score, m.previousOverall, glyphs: g)
         if !d.text.isEmpty { overall += [Span("  "), d, Span(" since previous", .muted)] }
@@ -146,7 +146,7 @@ enum OverviewPane {
         for row in m.categories {
             let sc = row.score?.score
             let bar = g.bar(sc, width: barWidth)
-            let changed = m.changed.contains(row.category.rawValue)
+            let changed = changed.contains(row.category.rawValue)
             lines.append(Line([Span(row.category.rawValue.padded(6), .accent, bold: true), Span(row.category.shortTitle.padded(14)),
                                Span(bar.filled, .barFilled), Span(bar.empty, .barEmpty), Span("  "),
                                Span(String(repeating: " ", count: max(0, 5 - Fmt.scoreASCII(sc, ascii: g.ascii).count)) + Fmt.scoreASCII(sc, ascii: g.ascii) + "  ", changed ? .changed : .normal, bold: true),

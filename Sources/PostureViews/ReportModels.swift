@@ -24,8 +24,6 @@ struct OverviewModel {
     var exceptionNotes: [String]
     /// Failing and partial checks, worst severity first.
     var failing: [Finding]
-    /// Keys of values that changed on the last refresh (`overall`, category raw values).
-    var changed: Set<String> = []
 
     init(summary: ClusterSummary?, snapshotSummary: SnapshotSummary?, snapshot: Snapshot?, report: ScoreReport?,
          previous: ScoreReport?, history: [SnapshotSummary], upTo snapshotID: Int64?) {
@@ -81,16 +79,6 @@ struct OverviewModel {
         failing = findings.filter { $0.status == .fail || $0.status == .partial }
             .sorted { ($0.severity, $0.status == .fail ? 0 : 1, $0.checkID) < ($1.severity, $1.status == .fail ? 0 : 1, $1.checkID) }
             .map { f in var f = f; f.checkID = clean(f.checkID); f.title = clean(f.title); return f }
-    }
-
-    mutating func markChanges(against old: OverviewModel?) {
-        guard let old else { return }
-        var c: Set<String> = []
-        if old.report?.overall.score != report?.overall.score { c.insert("overall") }
-        for (a, b) in zip(old.categories, categories) where a.score?.score != b.score?.score || a.score?.coverage != b.score?.coverage {
-            c.insert(b.category.rawValue)
-        }
-        changed = c
     }
 }
 
