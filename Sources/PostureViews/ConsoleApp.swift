@@ -83,7 +83,15 @@ public final class ConsoleApp: ConsoleProgram {
         var completionIndex = -1
         /// The filter before the prompt opened (restored by Esc).
         var original = ""
+        /// A regex typed into a large list waits for a pause in typing (see `regexDelay`).
+        var pendingSince: Date?
     }
+
+    /// Lists at least this long evaluate a regex filter only after typing pauses, so every
+    /// keypress still produces a frame in a few milliseconds; literal text filters at once
+    /// (it narrows the previous match set incrementally).
+    static let deferredRegexRows = 20_000
+    static let regexDelay: TimeInterval = 0.2
 
     // Data (last good values are kept when the reader fails).
     private(set) var clusters: [ClusterSummary] = []
@@ -159,6 +167,11 @@ public final class ConsoleApp: ConsoleProgram {
             refresh(force: false)
             if before.0 != banner || before.1 != refreshEpoch { changed = true }
         }
+        if let p = prompt, p.kind == .filter, let since = p.pendingSince, now.timeIntervalSince(since) >= Self.regexDelay {
+            prompt?.pendingSince = nil
+            stack[stack.count - 1].list.filter = p.text
+            changed = true
+        }
         prepare()
         return changed
     }
@@ -205,7 +218,7 @@ public final class ConsoleApp: ConsoleProgram {
         var probe = Screen(width: width, height: 1)
         let top = renderHeader(into: &probe, width: width)
         let frame = stack[stack.count - 1]
-        var height = top + 40
+        var height = top + 30 + 4 * (overview?.topFixes.count ?? 0) + (overview?.failing.count ?? 0) + 4 * (overview?.caps.count ?? 0)
         if let (header, _, body) = listContent(frame.route) {
             let wrapped = header.flatMap { $0.wrapped(width) }
             height = top + ListPane.chromeHeight(header: wrapped, body: body) + max(1, frame.list.visibleCount(body)) + 3
@@ -409,10 +422,10 @@ public final class ConsoleApp: ConsoleProgram {
                 lines = m.detail(id, glyphs: glyphs)
             case .networkItem(let id):
                 guard let m = network else { return nil }
-                lines = m.details[id] ?? [Line("This item is not in the current snapshot.", .muted)]
+                lines = m.detail(id) ?? [Line("This item is not in the current snapshot.", .muted)]
             case .secretItem(let id):
                 guard let m = secrets else { return nil }
-                lines = m.details[id] ?? [Line("This item is not in the current snapshot.", .muted)]
+                lines = m.detail(id) ?? [Line("This item is not in the current snapshot.", .muted)]
             case .delta(let id):
                 lines = deltaLines(id)
             default: return nil
@@ -594,6 +607,7 @@ public final class ConsoleApp: ConsoleProgram {
         case .enter:
             prompt = nil
             if p.kind == .command { return runCommand(p.text) }
+            stack[top].list.filter = p.text
             prepare()
             return []
         case .backspace, .delete:
@@ -635,8 +649,15 @@ public final class ConsoleApp: ConsoleProgram {
             let opts = ConsoleCommand.completions(p.text)
             p.hint = p.text.isEmpty ? "" : opts.joined(separator: " ")
         } else {
-            stack[top].list.filter = p.text
-            prepare()
+            let q = FilterQuery(p.text)
+            let rows = bodyFor(stack[top].route)?.count ?? 0
+            if q.regex != nil && rows >= Self.deferredRegexRows {
+                p.pendingSince = now
+            } else {
+                p.pendingSince = nil
+                stack[top].list.filter = p.text
+                prepare()
+            }
         }
         prompt = p
         return []
@@ -667,9 +688,9 @@ public final class ConsoleApp: ConsoleProgram {
         case .identities: "Identities"
         case .identity(let id): identities?.subjects[id].map { ($0.kind == "ServiceAccount" ? "SA " : $0.kind + " ") + $0.display } ?? "identity"
         case .network: "Network"
-        case .networkItem(let id): network?.titles[id] ?? clean(id)
+        case .networkItem(let id): network?.title(id) ?? clean(id)
         case .secrets: "Secrets"
-        case .secretItem(let id): secrets?.titles[id] ?? clean(id)
+        case .secretItem(let id): secrets?.title(id) ?? clean(id)
         case .history: "History"
         case .delta(let id): "Delta " + (history.first { $0.id == id }.map { Fmt.time($0.collectedAt) } ?? "\(id)")
         case .clusters: "Clusters"
@@ -773,6 +794,7 @@ public final class ConsoleApp: ConsoleProgram {
             if p.kind == .filter {
                 let q = FilterQuery(p.text)
                 if let e = q.error { s.put(e, x: x, y: y, role: .stale, maxWidth: width - x) }
+                else if p.pendingSince != nil { s.put("regex applies when typing pauses (Enter applies now)", x: x, y: y, role: .muted, maxWidth: width - x) }
                 else { s.put("Enter keeps the filter, Esc clears it", x: x, y: y, role: .muted, maxWidth: width - x) }
             } else if !p.hint.isEmpty {
                 s.put(p.hint, x: x, y: y, role: .muted, maxWidth: width - x)

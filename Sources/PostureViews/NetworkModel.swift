@@ -40,11 +40,28 @@ func cidrWidth(_ cidr: String) -> (prefix: Int, bits: Int, text: String)? {
 
 /// Rows that list things with a level and a detail document: network exposure and secrets.
 struct DetailListModel {
+    /// What a detail document is made of; the lines are built only when the row is opened.
+    struct Entry {
+        var kind: String
+        var name: String
+        var lead: [Span]
+        var facts: [(String, String)]
+        var footer: Line?
+    }
     var header: [Line]
     var body: Body
-    var details: [String: [Line]]
-    /// Crumb text per row id ("ACR acrprod").
-    var titles: [String: String] = [:]
+    var entries: [String: Entry]
+
+    func title(_ id: String) -> String? { entries[id].map { $0.kind + " " + $0.name } }
+
+    func detail(_ id: String) -> [Line]? {
+        guard let e = entries[id] else { return nil }
+        var l = [Line([Span(e.kind + " ", .muted), Span(e.name, .title, bold: true)]), Line(e.lead), .empty]
+        let keyWidth = min(26, (e.facts.map { TerminalText.displayWidth($0.0) }.max() ?? 0) + 1)
+        for (k, v) in e.facts { l.append(Line([Span("  " + k.padded(keyWidth), .muted), Span(v.isEmpty ? "-" : v)])) }
+        if let f = e.footer { l.append(.empty); l.append(f) }
+        return l
+    }
 }
 
 enum NetworkModel {
@@ -232,14 +249,10 @@ enum NetworkModel {
         let rows = items.map { i in
             BodyRow(id: i.id, cells: [Span(i.level.word, i.level.role, bold: i.level <= .high), Span(i.kind, .muted), Span(i.name), Span(i.detail)], target: .detail(i.id))
         }
-        var details: [String: [Line]] = [:]
-        var titles: [String: String] = [:]
+        var entries: [String: DetailListModel.Entry] = [:]
         for i in items {
-            titles[i.id] = i.kind + " " + i.name
-            var l = [Line([Span(i.kind + " ", .muted), Span(i.name, .title, bold: true)]),
-                     Line([Span("exposure ", .muted), Span(i.level.word, i.level.role, bold: true), Span("  " + i.detail)]), .empty]
-            for (k, v) in i.facts { l.append(Line([Span("  " + k.padded(22), .muted), Span(v)])) }
-            details[i.id] = l
+            entries[i.id] = .init(kind: i.kind, name: i.name, lead: [Span("exposure ", .muted), Span(i.level.word, i.level.role, bold: true), Span("  " + i.detail)],
+                                  facts: i.facts, footer: nil)
         }
         var header: [Line] = []
         let n = c.network
@@ -250,6 +263,6 @@ enum NetworkModel {
         if inv == nil {
             header.append(Line("Kubernetes objects were not collected: services, ingresses and policies are not shown.", .unknown))
         }
-        return DetailListModel(header: header, body: Body(columns: columns, rows: rows), details: details, titles: titles)
+        return DetailListModel(header: header, body: Body(columns: columns, rows: rows), entries: entries)
     }
 }

@@ -15,6 +15,7 @@ enum SecretsModel {
 
     private struct Item {
         var group: Int; var id: String; var kind: String; var name: String; var type: String; var detail: String
+        var sortNamespace = ""
         var age: String; var usedBy: [String]; var role: Role; var facts: [(String, String)]
     }
 
@@ -114,7 +115,7 @@ enum SecretsModel {
                 let keys = s.keys.map(clean)
                 let keyText = keys.isEmpty ? "no keys" : "\(keys.count) key\(keys.count == 1 ? "" : "s"): " + keys.joined(separator: ", ")
                 items.append(Item(group: 3, id: "secret/" + ns + "/" + s.meta.name, kind: "Secret", name: clean(ns) + "/" + clean(s.meta.name), type: shortType(s.type),
-                                  detail: keyText, age: age(s.meta.creationTimestamp), usedBy: users, role: .normal,
+                                  detail: keyText, sortNamespace: ns, age: age(s.meta.creationTimestamp), usedBy: users, role: .normal,
                                   facts: [("type", clean(s.type)), ("keys", keys.joined(separator: ", ")), ("immutable", s.immutable.map { $0 ? "yes" : "no" } ?? "-"),
                                           ("created", clean(s.meta.creationTimestamp) ?? "-"), ("used by", users.isEmpty ? "nothing collected references it" : users.joined(separator: ", "))]))
             }
@@ -122,10 +123,7 @@ enum SecretsModel {
 
         items.sort { a, b in
             if a.group != b.group { return a.group < b.group }
-            if a.group == 3 {
-                let an = a.name.split(separator: "/").first ?? "", bn = b.name.split(separator: "/").first ?? ""
-                return (an, a.type, a.name) < (bn, b.type, b.name)
-            }
+            if a.group == 3 { return (a.sortNamespace, a.type, a.name) < (b.sortNamespace, b.type, b.name) }
             return a.name < b.name
         }
         let rows = items.map { i in
@@ -134,15 +132,11 @@ enum SecretsModel {
                                       Span(i.usedBy.isEmpty ? dash : i.usedBy.joined(separator: ", "), i.usedBy.isEmpty ? .muted : .normal)],
                     target: .detail(i.id))
         }
-        var details: [String: [Line]] = [:]
-        var titles: [String: String] = [:]
+        var entries: [String: DetailListModel.Entry] = [:]
+        entries.reserveCapacity(items.count)
+        let footer = Line("Values are never collected or stored; only names and references are shown.", .muted)
         for i in items {
-            titles[i.id] = i.kind + " " + i.name
-            var l = [Line([Span(i.kind + " ", .muted), Span(i.name, .title, bold: true)]), Line([Span("  " + i.detail)]), .empty]
-            for (k, v) in i.facts { l.append(Line([Span("  " + k.padded(24), .muted), Span(v.isEmpty ? "-" : v)])) }
-            l.append(.empty)
-            l.append(Line("Values are never collected or stored; only names and references are shown.", .muted))
-            details[i.id] = l
+            entries[i.id] = .init(kind: i.kind, name: i.name, lead: [Span("  " + i.detail)], facts: i.facts, footer: footer)
         }
 
         var header: [Line] = []
@@ -170,6 +164,6 @@ enum SecretsModel {
             header.append(Line("Kubernetes objects were not collected: Secrets and provider classes are not shown.", .unknown))
         }
         if snapshot.keyVaults == nil { header.append(Line("Key Vaults were not collected.", .unknown)) }
-        return DetailListModel(header: header, body: Body(columns: columns, rows: rows), details: details, titles: titles)
+        return DetailListModel(header: header, body: Body(columns: columns, rows: rows), entries: entries)
     }
 }

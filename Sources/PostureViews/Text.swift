@@ -162,8 +162,16 @@ enum Fmt {
         if i + 6 <= b.count, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-"), let oh = n(i + 1..<i + 3), let om = n(i + 4..<i + 6) {
             offset = (oh * 3600 + om * 60) * (b[i] == UInt8(ascii: "+") ? 1 : -1)
         }
-        let comps = DateComponents(year: y, month: mo, day: d, hour: h, minute: mi, second: se)
-        guard let date = utc.date(from: comps) else { return nil }
+        guard mo >= 1, mo <= 12, d >= 1, d <= 31, h < 24, mi < 60, se <= 60 else { return nil }
+        // days from the civil date (proleptic Gregorian), without a Calendar: this runs once
+        // per object when a snapshot's panes are built
+        let yy = mo <= 2 ? y - 1 : y
+        let era = (yy >= 0 ? yy : yy - 399) / 400
+        let yoe = yy - era * 400
+        let doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146097 + doe - 719468
+        let date = Date(timeIntervalSince1970: TimeInterval(days * 86400 + h * 3600 + mi * 60 + se))
         return date.addingTimeInterval(TimeInterval(-offset))
     }
 }

@@ -175,4 +175,33 @@ final class DataTests: XCTestCase {
             }
         }
     }
+
+    /// On a large list a regex waits for a pause in typing (time comes from `tick`), while a
+    /// literal filters at once; Enter applies a pending regex immediately.
+    func testRegexOnALargeListWaitsForAPauseInTyping() {
+        let reader = Fixture.reader()
+        var snap = reader.snapshotsByID[23]!
+        for i in 0..<ConsoleApp.deferredRegexRows {
+            var m = SecretMeta(meta: Fixture.meta(String(format: "bulk-%06d", i), "ns-\(i % 50)"), type: "Opaque"); m.keys = ["k"]
+            snap.kubernetes!.secrets.append(m)
+        }
+        reader.snapshotsByID[23] = snap
+        let app = ConsoleApp(reader: reader, options: ConsoleOptions(initialCluster: "aks-dev-neglected", initialPane: .secrets), now: now)
+        _ = app.render(width: 120, height: 30)
+        for c in "/bulk-00001" { _ = app.handle(.char(c), now: now) }
+        XCTAssertTrue(app.render(width: 120, height: 30).text.contains("1/10 of"), "a literal filters at once")
+        for c in "|bulk-00002" { _ = app.handle(.char(c), now: now) }
+        var s = app.render(width: 120, height: 30)
+        XCTAssertTrue(s.text.contains("1/10 of"), "the regex is not applied yet")
+        XCTAssertTrue(s.textLines().last!.contains("regex applies when typing pauses"))
+        _ = app.tick(now: now.addingTimeInterval(0.1))
+        XCTAssertTrue(app.render(width: 120, height: 30).text.contains("1/10 of"))
+        XCTAssertTrue(app.tick(now: now.addingTimeInterval(0.5)))
+        s = app.render(width: 120, height: 30)
+        XCTAssertTrue(s.text.contains("1/20 of"), s.text)
+        _ = app.handle(.char("0"), now: now.addingTimeInterval(0.6))
+        XCTAssertTrue(app.render(width: 120, height: 30).text.contains("1/20 of"))
+        _ = app.handle(.enter, now: now.addingTimeInterval(0.6))
+        XCTAssertTrue(app.render(width: 120, height: 30).text.contains("1/11 of"))
+    }
 }

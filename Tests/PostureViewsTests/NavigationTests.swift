@@ -265,4 +265,36 @@ final class NavigationTests: XCTestCase {
         XCTAssertTrue(box.text.contains("17 rows"))
         XCTAssertTrue(screen().textLines().last!.contains("saved /tmp/"))
     }
+
+    /// Every pane at many sizes from the minimum up, and a long deterministic key fuzz:
+    /// nothing traps, the header always names the app, and the frame is exactly the size asked.
+    func testEveryPaneAtEverySizeAndKeyFuzz() {
+        start()
+        let panes: [PaneID] = PaneID.topLevel + [.help, .check("NET-01"), .check("NOPE-99")]
+        for pane in panes {
+            app.open(pane)
+            for (w, h) in [(60, 15), (61, 16), (79, 23), (80, 24), (97, 31), (120, 40), (160, 48), (233, 70)] {
+                let s = app.render(width: w, height: h)
+                XCTAssertEqual(s.textLines().count, h)
+                XCTAssertTrue(s.textLines()[0].hasPrefix(" aksposture"), "\(pane) at \(w)x\(h)")
+                XCTAssertTrue(s.textLines().allSatisfy { TerminalText.displayWidth($0) <= w })
+            }
+        }
+        let keys: [Key] = [.up, .down, .pageUp, .pageDown, .home, .end, .enter, .escape, .tab, .backTab, .char("j"), .char("k"),
+                           .char("g"), .char("G"), .char("d"), .char("1"), .char("3"), .char("5"), .char("?"), .char("/"), .char(":"),
+                           .char("x"), .char("|"), .char("("), .backspace, .ctrl("l"), .resize, .unknown(4242), .left]
+        var seed: UInt64 = 0x6f1d2e
+        var time = now
+        for i in 0..<3000 {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            let key = keys[Int(seed >> 33) % keys.count]
+            time = time.addingTimeInterval(0.05)
+            let effects = app.handle(key, now: time)
+            XCTAssertFalse(effects.contains(.quit), "only q or :q quit")
+            if i % 7 == 0 { _ = app.tick(now: time) }
+            let (w, h) = i % 11 == 0 ? (60, 15) : (100, 30)
+            let s = app.render(width: w, height: h)
+            XCTAssertTrue(s.textLines()[0].hasPrefix(" aksposture"))
+        }
+    }
 }
