@@ -70,7 +70,7 @@ struct IdentitiesModel {
         var roleFound: Bool
         var bootstrap: Bool
     }
-    struct WorkloadUse { var ref: String; var tokenMounted: Bool }
+    struct WorkloadUse { var ref: String; var tokenMounted: Bool; var images: String }
     struct Subject {
         var id: String
         var kind: String
@@ -146,7 +146,8 @@ struct IdentitiesModel {
             guard subjects[id] != nil else { continue }
             let saMount = subjects[id]?.serviceAccount?.automountServiceAccountToken
             let mounted = w.automountServiceAccountToken ?? saMount ?? true
-            subjects[id]!.workloads.append(WorkloadUse(ref: clean(w.kind) + " " + (w.meta.namespace.map { clean($0) + "/" } ?? "") + clean(w.meta.name), tokenMounted: mounted))
+            subjects[id]!.workloads.append(WorkloadUse(ref: clean(w.kind) + " " + (w.meta.namespace.map { clean($0) + "/" } ?? "") + clean(w.meta.name), tokenMounted: mounted,
+                                                       images: w.containers.map { clean($0.image) }.joined(separator: ", ")))
         }
         self.subjects = subjects
         let ordered = subjects.values.sorted {
@@ -251,6 +252,7 @@ struct IdentitiesModel {
             if s.workloads.isEmpty { l.append(Line("  (none)", .muted)) }
             for w in s.workloads {
                 l.append(Line([Span("  " + w.ref), Span(w.tokenMounted ? "  token mounted" : "  token not mounted", w.tokenMounted ? .partial : .muted)]))
+                if !w.images.isEmpty { l.append(Line([Span("    image ", .muted), Span(w.images)])) }
             }
         }
         return l

@@ -35,7 +35,7 @@ final class GoldenScreenTests: XCTestCase {
     func testSecretsHardened() { check("secrets-hardened", pane: .secrets) }
     func testSecretItem() {
         check("secret-item-neglected", cluster: "aks-dev-neglected", pane: .secrets,
-              keys: [.char("/")] + "db-creds".map { .char($0) } + [.enter, .enter])
+              keys: [.char("/")] + "secret shop/db-creds".map { .char($0) } + [.enter, .enter])
     }
     func testHistory() { check("history-hardened", pane: .history) }
     func testDelta() { check("delta-hardened", pane: .history, keys: [.char("d")]) }

@@ -53,10 +53,12 @@ final class SafetyAndFilterTests: XCTestCase {
         let sec = SecretsModel.build(snapshot: snap, glyphs: g)
         var texts: [String] = []
         for body in [ids.body, net.body, sec.body] { texts += body.rows.flatMap { $0.cells.map(\.text) } }
-        for lines in [ids.header, net.header, sec.header] + net.entries.keys.compactMap { net.detail($0) } + sec.entries.keys.compactMap { sec.detail($0) } { texts += lines.map(\.plain) }
+        let documents = [ids.header, net.header, sec.header] + net.entries.keys.compactMap({ net.detail($0) }) + sec.entries.keys.compactMap({ sec.detail($0) })
+        for lines in documents { texts += lines.map(\.plain) }
         for id in ids.subjects.keys { texts += ids.detail(id, glyphs: g).map(\.plain) }
         XCTAssertTrue(texts.contains { $0.contains("ops␛]0;x␇") })
-        XCTAssertTrue(texts.contains { $0.contains("nginx") } == false || true)
+        XCTAssertTrue(texts.contains { $0.contains("nginx\u{FFFD}\u{FFFD}:latest") }, "image names are shown, zero-width characters made visible")
+        XCTAssertTrue(texts.contains { $0.contains("mallory\u{FFFD}31m") })
         for t in texts { for u in t.unicodeScalars where Self.isForbidden(u) { XCTFail("unsanitized text in a view model: \(t.debugDescription)"); return } }
     }
 
