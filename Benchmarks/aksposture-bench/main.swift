@@ -1,0 +1,1 @@
+print("aksposture-bench")
