@@ -80,6 +80,10 @@ struct IdentitiesModel {
         var flags: RiskFlags = []
         var serviceAccount: ServiceAccount?
         var workloads: [WorkloadUse] = []
+        /// Some bound role was not in the collected roles (built-in roles often are not), so
+        /// the flags may understate what the subject can do.
+        var unresolved: Bool { grants.contains { !$0.roleFound } }
+        var sortWeight: Int { flags.weight + (unresolved ? 30 : 0) + (grants.isEmpty ? 0 : 1) }
         var display: String { (namespace.map { $0 + "/" } ?? "") + name }
     }
 
@@ -151,7 +155,7 @@ struct IdentitiesModel {
         }
         self.subjects = subjects
         let ordered = subjects.values.sorted {
-            ($0.flags.weight, $1.kind, $1.display) > ($1.flags.weight, $0.kind, $0.display)
+            ($0.sortWeight, $1.kind, $1.display) > ($1.sortWeight, $0.kind, $0.display)
         }
         let dash = glyphs.ascii ? "-" : "–"
         let rows = ordered.map { s -> BodyRow in
@@ -170,7 +174,8 @@ struct IdentitiesModel {
                 Span(kind, .muted),
                 Span(s.display, onlyBootstrap ? .muted : .normal),
                 Span(roles, s.grants.isEmpty ? .muted : .normal),
-                Span(s.flags.isEmpty ? dash : s.flags.words.joined(separator: ","), flagRole, bold: s.flags.contains(.clusterAdmin)),
+                Span(s.flags.isEmpty ? (s.unresolved ? "? role not collected" : dash) : s.flags.words.joined(separator: ",") + (s.unresolved ? ",?" : ""),
+                     s.flags.isEmpty && s.unresolved ? .unknown : flagRole, bold: s.flags.contains(.clusterAdmin)),
                 Span(clean(s.serviceAccount?.workloadIdentityClientID) ?? dash, s.serviceAccount?.workloadIdentityClientID == nil ? .muted : .accent),
                 Span(s.serviceAccount == nil ? dash : "\(s.workloads.count)"),
                 Span(token, token.hasPrefix("0/") || token == "off" || token == dash ? .muted : .normal),
