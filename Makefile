@@ -2,8 +2,8 @@
 #   make                      release build
 #   make install PREFIX=/usr/local [DESTDIR=/tmp/pkg]
 #   make uninstall PREFIX=/usr/local
-# The man page comes from swift-argument-parser's generate-manual plugin (it builds the package
-# in release mode and reads the command tree with --experimental-dump-help).
+# The man page comes from swift-argument-parser's generate-manual tool (the generate-manual
+# plugin's), which reads the command tree with --experimental-dump-help.
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -26,10 +26,14 @@ all: build
 build:
 	$(SWIFT) build -c release --product aksposture
 
+# `plugin generate-manual --help` only builds swift-argument-parser's generate-manual tool; the
+# plugin proper would also run it on every other executable of the package (aksposture-bench is
+# not an ArgumentParser command and makes it fail), so the tool is run on our binary directly.
 man: build
-	$(SWIFT) package plugin generate-manual --configuration release
-	@mkdir -p $(GEN)
-	Scripts/man-page.sh "$$(find .build/plugins -path '*GenerateManual*' -name aksposture.1 | head -n 1)" $(GEN)/aksposture.1
+	$(SWIFT) package plugin generate-manual --help > /dev/null
+	@mkdir -p $(GEN)/man-raw
+	"$$(find .build -type f -name generate-manual-tool -perm -u+x | head -n 1)" $(BIN) --output-directory $(GEN)/man-raw
+	Scripts/man-page.sh $(GEN)/man-raw/aksposture.1 $(GEN)/aksposture.1
 
 completions: build
 	@mkdir -p $(GEN)

@@ -176,6 +176,10 @@ struct ConfigShowCommand: ParsableCommand {
     @OptionGroup var scoring: ScoringOptions
     @OptionGroup var view: ViewOptions
 
+    func validate() throws {
+        if view.cluster != nil { throw ValidationError("--cluster does not change the configuration; `config show` takes no --cluster") }
+    }
+
     func run() throws {
         let context = try RunContext.resolve(global, overrides: storeOptions.overrides.merging(scoring.overrides) { a, _ in a }
             .merging(view.overrides) { a, _ in a })

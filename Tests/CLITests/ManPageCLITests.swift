@@ -9,8 +9,8 @@ final class ManPageCLITests: XCTestCase {
     override func setUpWithError() throws { sandbox = try CLISandbox("aksposture-man") }
     override func tearDownWithError() throws { sandbox.remove() }
 
-    /// The generate-manual tool, built beside the binary by `swift package plugin generate-manual`
-    /// (which `make man` runs).
+    /// swift-argument-parser's generate-manual tool, built beside the binary by
+    /// `swift package plugin generate-manual --help` (which `make man` runs).
     private func generateManualTool() throws -> URL {
         let binDir = TestPaths.binary.resolvingSymlinksInPath().deletingLastPathComponent()
         let candidates = [binDir, binDir.deletingLastPathComponent().appendingPathComponent("release"),
@@ -19,7 +19,7 @@ final class ManPageCLITests: XCTestCase {
             let tool = dir.appendingPathComponent("generate-manual-tool")
             if FileManager.default.isExecutableFile(atPath: tool.path) { return tool }
         }
-        throw XCTSkip("generate-manual is not built; run `swift package plugin generate-manual` (or `make man`) once to build it")
+        throw XCTSkip("generate-manual is not built; run `swift package plugin generate-manual --help` (or `make man`) once to build it")
     }
 
     private func exec(_ path: String, _ args: [String], environment: [String: String]? = nil) throws -> ProcessResult {
