@@ -9,6 +9,7 @@ struct ChecksCommand: ParsableCommand {
         commandName: "checks",
         abstract: "List the posture checks: id, severity, title and the bundle data each needs.")
 
+    @OptionGroup var global: GlobalOptions
     @Option(help: "Only this category: auth, ident, net, sec or hard.") var category: String?
     @Option(help: "Output format: text or markdown.") var format: ChecksFormat = .text
     @Argument(help: "Show one check in full (e.g. AUTH-01).") var id: String?
