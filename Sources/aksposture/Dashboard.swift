@@ -47,15 +47,19 @@ struct DashboardCommand: ParsableCommand {
     @OptionGroup var view: ViewOptions
     @Option(help: ArgumentHelp("Pane to open: overview, auth, ident, net, sec, hard, identities, network, secrets, history, clusters or a check id.", valueName: "pane"))
     var pane: String = "overview"
+    @Option(help: ArgumentHelp("Where x and X write (default: $XDG_STATE_HOME/aksposture/exports, else ~/aksposture-exports).", valueName: "dir"))
+    var exportDir: String?
 
     func run() throws {
         guard let initial = PaneID(name: pane) else { throw ValidationError("unknown pane '\(pane)'") }
         let store = try ViewerStore.open(storeOptions)
         let ascii = view.ascii || !terminalIsUTF8()
         let options = ConsoleOptions(mode: .interactive, ascii: ascii, staleAfter: try Duration.parse(view.staleAfter),
-                                     initialCluster: view.cluster, initialPane: initial)
-        let app = ConsoleApp(reader: store, options: options, now: Date())
-        try runInTerminal(app, theme: view.theme, ascii: ascii)
+                                     initialCluster: view.cluster, initialPane: initial,
+                                     exportSink: ExportFiles.sink(directory: ExportFiles.directory(explicit: exportDir)))
+        let clock = try FixedClock.resolve(flag: nil)
+        let app = ConsoleApp(reader: store, options: options, now: clock ?? Date())
+        try runInTerminal(clock.map { FixedClockProgram(app, now: $0) } ?? app, theme: view.theme, ascii: ascii)
     }
 }
 
