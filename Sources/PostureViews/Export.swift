@@ -134,7 +134,7 @@ extension ConsoleApp {
             let n = list.visibleCount(body)
             m.rows = (0..<n).map { i in
                 let row = body.rows[list.rowIndex(i)]
-                return (fold(row.id), row.cells.map { fold($0.text) })
+                return (fold(clean(row.id)), row.cells.map { fold($0.text) })
             }
         }
         return m
@@ -237,7 +237,7 @@ extension ConsoleApp {
                 root["lines"] = .array(doc.map(JSONOut.string))
             } else {
                 root["columns"] = .array(m.columns.map(JSONOut.string))
-                root["rows"] = .array(m.rows.map { r in .object(["id": .string(r.id), "cells": .array(r.cells.map(JSONOut.string))]) })
+                root["rows"] = .array(m.rows.map { r in .object(["cells": .array(r.cells.map(JSONOut.string))]) })
             }
         }
         return JSONOut.object(root).render(indent: 0) + "\n"
