@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PostureModel
+import PostureOutput
 import PostureStore
 import PostureViews
 
@@ -15,6 +16,7 @@ struct ExportCommand: ParsableCommand {
         Testing aid: AKSPOSTURE_NOW=2026-11-29T03:00:00Z (or the hidden --now) fixes the clock that ages and STALE badges are computed against, so exports are reproducible.
         """)
 
+    @OptionGroup var global: GlobalOptions
     @Option(help: ArgumentHelp("Pane: overview, auth, ident, net, sec, hard, identities, network, secrets, history, clusters or a check id (check:AUTH-01 or AUTH-01).", valueName: "view"))
     var view: String
     @OptionGroup var storeOptions: StoreOptions
@@ -26,10 +28,10 @@ struct ExportCommand: ParsableCommand {
     @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Write to FILE (created 0600) instead of standard output ('-').", valueName: "file"))
     var output: String = "-"
     @Flag(help: "Replace namespace, workload, identity, secret and IP names with stable short hashes.") var redact = false
-    @Flag(help: "Plain ASCII only.") var ascii = false
+    @Flag(help: "Plain ASCII only (config key ascii).") var ascii = false
     @Flag(help: "Every row of a list, not only those that fit the height (text format).") var allRows = false
-    @Option(help: ArgumentHelp("Mark the data STALE when the newest snapshot is older than this.", valueName: "duration"))
-    var staleAfter: String = "1h"
+    @Option(help: ArgumentHelp("Mark the data STALE when the newest snapshot is older than this (config key stale-after; default 1h).", valueName: "duration"))
+    var staleAfter: String?
     @Option(help: .hidden) var now: String?
 
     enum ExportFormatOption: String, ExpressibleByArgument, CaseIterable { case text, markdown, json }
@@ -47,7 +49,11 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let clock = try FixedClock.resolve(flag: now)
-        let store = try ViewerStore.open(storeOptions)
+        var overrides = storeOptions.overrides
+        if ascii { overrides["ascii"] = "true" }
+        if let staleAfter { overrides["stale-after"] = staleAfter }
+        let context = try RunContext.resolve(global, overrides: overrides)
+        let store = try ViewerStore.open(context)
         var reader: PostureReader = store
         let clusters = try store.clusters()
         var chosenCluster = cluster
@@ -66,7 +72,8 @@ struct ExportCommand: ParsableCommand {
             reader = SnapshotPinnedReader(reader, clusterID: owner.id, snapshotID: id)
         }
         if redact { reader = RedactingReader(reader, key: ProcessInfo.processInfo.environment["AKSPOSTURE_REDACT_KEY"] ?? "") }
-        let options = ConsoleOptions(mode: .interactive, ascii: ascii, staleAfter: try Duration.parse(staleAfter), initialCluster: chosenCluster)
+        let options = ConsoleOptions(mode: .interactive, ascii: context.configuration.ascii, staleAfter: context.configuration.staleAfter.seconds,
+                                     initialCluster: chosenCluster)
         let text = try exportPane(ExportCommand.pane(view)!, reader: reader, options: options, format: ExportFormat(rawValue: format.rawValue)!,
                                   width: width, height: height, allRows: allRows, now: clock ?? Date())
         if output == "-" {
@@ -99,7 +106,15 @@ final class FixedClockProgram: ConsoleProgram {
 
 /// Where `x` and `X` put their files, and how: 0600, never over an existing file.
 enum ExportFiles {
-    /// `--export-dir`, else `$XDG_STATE_HOME/aksposture/exports`, else `~/aksposture-exports`.
+    /// `--export-dir` or the `export-dir` setting, else `$XDG_STATE_HOME/aksposture/exports`,
+    /// else `~/aksposture-exports`.
+    static func directory(_ context: RunContext) -> URL {
+        if context.effective.source(of: "export-dir") != .default {
+            return URL(fileURLWithPath: context.configuration.exportDir)
+        }
+        return directory(explicit: nil, environment: context.environment)
+    }
+
     static func directory(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
         if let e = explicit, !e.isEmpty { return URL(fileURLWithPath: (e as NSString).expandingTildeInPath) }
         if let s = environment["XDG_STATE_HOME"], s.hasPrefix("/") {

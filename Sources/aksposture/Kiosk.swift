@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PostureModel
+import PostureOutput
 import PostureScoring
 import PostureStore
 import PostureViews
@@ -16,11 +17,13 @@ struct KioskCommand: ParsableCommand {
         Example systemd unit line: ExecStart=/usr/local/bin/aksposture kiosk --store /var/lib/aksposture/store.sqlite --cycle 20s --stale-after 30m --redact
         """)
 
+    @OptionGroup var global: GlobalOptions
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var view: ViewOptions
-    @Option(help: ArgumentHelp("Seconds each view stays on screen (e.g. 20s, 1m).", valueName: "duration")) var cycle: String = "20s"
-    @Option(help: ArgumentHelp("Views to rotate through, comma-separated: overview, categories, auth, ident, net, sec, hard, identities, network, secrets, history, clusters or check ids.", valueName: "list"))
-    var views: String = "overview,categories,identities,network,secrets"
+    @Option(help: ArgumentHelp("How long each view stays on screen, e.g. 20s, 1m (config key kiosk.cycle; default 20s).", valueName: "duration"))
+    var cycle: String?
+    @Option(help: ArgumentHelp("Views to rotate through, comma-separated: overview, categories, auth, ident, net, sec, hard, identities, network, secrets, history, clusters or check ids (default: the config key kiosk.views, else overview,categories,identities,network,secrets).", valueName: "list"))
+    var views: String?
     @Option(help: ArgumentHelp("A key that ends the kiosk: one character, ctrl-<letter> or f<N>. Default: none (signals only).", valueName: "key"))
     var exitKey: String?
     @Flag(help: "Replace namespace, workload, identity, secret and IP names with stable short hashes (for screens visitors see).")
@@ -41,25 +44,32 @@ struct KioskCommand: ParsableCommand {
         return panes
     }
 
+    static let defaultViews = "overview,categories,identities,network,secrets"
+
     func validate() throws {
-        _ = try KioskCommand.rotation(views)
+        if let views { _ = try KioskCommand.rotation(views) }
         if let k = exitKey, KioskOptions.parseKey(k) == nil {
             throw ValidationError("--exit-key '\(TerminalText.sanitize(k))' is not a key (use one character, ctrl-<letter> or f<N>)")
         }
     }
 
     func run() throws {
-        let interval = try Duration.parse(cycle)
-        let reader = try KioskCommand.openReader(storeOptions)
-        let shown: PostureReader = redact ? RedactingReader(reader, key: ProcessInfo.processInfo.environment["AKSPOSTURE_REDACT_KEY"] ?? "") : reader
-        let ascii = view.ascii || !terminalIsUTF8()
-        let options = ConsoleOptions(mode: .kiosk, ascii: ascii, staleAfter: try Duration.parse(view.staleAfter),
+        var overrides = storeOptions.overrides.merging(view.overrides) { a, _ in a }
+        if let cycle { overrides["kiosk.cycle"] = cycle }
+        let context = try RunContext.resolve(global, overrides: overrides)
+        let settings = ViewSettings(context)
+        let configuredViews = context.effective.source(of: "kiosk.views") == .default
+            ? KioskCommand.defaultViews : context.configuration.kioskViews.map(\.rawValue).joined(separator: ",")
+        let reader = try KioskCommand.openReader(context)
+        let shown: PostureReader = redact ? RedactingReader(reader, key: context.environment["AKSPOSTURE_REDACT_KEY"] ?? "") : reader
+        let options = ConsoleOptions(mode: .kiosk, ascii: settings.ascii, staleAfter: settings.staleAfter,
                                      pollInterval: try Duration.parse(poll), initialCluster: view.cluster)
-        let kiosk = KioskOptions(rotation: try KioskCommand.rotation(views), interval: interval, acrossClusters: !singleCluster,
-                                 exitKey: exitKey.flatMap(KioskOptions.parseKey))
+        let kiosk = KioskOptions(rotation: try KioskCommand.rotation(views ?? configuredViews), interval: context.configuration.kioskCycle.seconds,
+                                 acrossClusters: !singleCluster, exitKey: exitKey.flatMap(KioskOptions.parseKey))
         let program = KioskProgram(reader: shown, options: options, kiosk: kiosk, now: Date())
+        context.log.info("kiosk: \(context.explicitStorePath?.path ?? "default store or demo"), \(kiosk.rotation.count) views every \(context.configuration.kioskCycle)\(redact ? ", redacted" : "")")
         // Raw input: Ctrl-C/Ctrl-\/Ctrl-Z arrive as keys (ignored), only signals from outside end it.
-        let runner = TerminalRunner(options: TerminalOptions(theme: view.theme, ascii: ascii, rawInput: true))
+        let runner = TerminalRunner(options: TerminalOptions(theme: settings.theme, ascii: settings.ascii, rawInput: true))
         do {
             try runner.run(program)
         } catch let exit as TerminalSignalExit {
@@ -72,11 +82,10 @@ struct KioskCommand: ParsableCommand {
     /// A configured store is opened lazily and reopened after errors, so a kiosk started
     /// before the first import, or whose store is replaced, keeps running; with none
     /// configured, the demo store.
-    static func openReader(_ storeOptions: StoreOptions) throws -> PostureReader {
-        if let path = storeOptions.explicitPath() { return RetryingStoreReader(path: path) }
-        let defaultPath = PostureStore.defaultPath()
-        if FileManager.default.fileExists(atPath: defaultPath.path) { return RetryingStoreReader(path: defaultPath) }
-        return try ViewerStore.open(storeOptions)
+    static func openReader(_ context: RunContext) throws -> PostureReader {
+        if let path = context.explicitStorePath { return RetryingStoreReader(path: path) }
+        if FileManager.default.fileExists(atPath: context.storePath.path) { return RetryingStoreReader(path: context.storePath) }
+        return try ViewerStore.open(context)
     }
 }
 

@@ -50,7 +50,7 @@ final class ExportCLITests: XCTestCase {
     func testXInTheConsoleWritesWhatExportPrints() throws {
         let exports = try TestPaths.temporaryDirectory("aksposture-x")
         defer { try? FileManager.default.removeItem(at: exports) }
-        let session = try KioskTmux(command: [TestPaths.binary.path, "dashboard", "--pane", "network", "--cluster", "aks-sandbox-dev", "--export-dir", exports.path],
+        let session = try TmuxSession(command: [TestPaths.binary.path, "dashboard", "--pane", "network", "--cluster", "aks-sandbox-dev", "--export-dir", exports.path],
                                       width: 100, height: 40, environment: Self.environment())
         try session.waitFor { $0.contains("Exposure, worst first") }
         try session.send("x")

@@ -26,14 +26,14 @@ final class KioskCLITests: XCTestCase {
     }
 
     /// Starts `aksposture kiosk ARGS` under a shell that prints the exit status afterwards.
-    func startKiosk(_ args: [String], width: Int = 120, height: Int = 40) throws -> KioskTmux {
+    func startKiosk(_ args: [String], width: Int = 120, height: Int = 40) throws -> TmuxSession {
         let quoted = ([TestPaths.binary.path, "kiosk"] + args).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
-        return try KioskTmux(command: ["/bin/sh", "-c", "cd '\(dir.appendingPathComponent("cwd").path)' && " + quoted + "; echo KIOSK-EXIT=$?; sleep 60"],
+        return try TmuxSession(command: ["/bin/sh", "-c", "cd '\(dir.appendingPathComponent("cwd").path)' && " + quoted + "; echo KIOSK-EXIT=$?; sleep 60"],
                                width: width, height: height, environment: env)
     }
 
-    func kioskPID(_ session: KioskTmux) throws -> pid_t {
-        let shell = try session.tmux(["display-message", "-p", "-t", session.name, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+    func kioskPID(_ session: TmuxSession) throws -> pid_t {
+        let shell = try session.tmux(["display-message", "-p", "-t", session.name, "#{pane_pid}"], captureOutput: true).trimmingCharacters(in: .whitespacesAndNewlines)
         let deadline = Date().addingTimeInterval(5)
         while Date() < deadline {
             let children = (try? String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)) ?? ""
@@ -159,70 +159,3 @@ struct FuzzRandom {
     }
 }
 
-/// tmux for these tests. (TestSupport's `TmuxSession` reads `new-session`'s stdout to EOF, but
-/// the tmux server it starts inherits that pipe and never closes it, so its init hangs; this
-/// one starts the session with its output on /dev/null.)
-final class KioskTmux {
-    let name: String
-    let socket: String
-
-    init(command: [String], width: Int = 120, height: Int = 40, environment: [String: String] = [:]) throws {
-        guard TmuxSession.available else { throw XCTSkip("tmux is not installed") }
-        name = "akspk-\(UUID().uuidString.prefix(8))"
-        socket = FileManager.default.temporaryDirectory.appendingPathComponent("tmux-\(name)").path
-        var envArgs: [String] = []
-        for (k, v) in environment.sorted(by: { $0.key < $1.key }) { envArgs += ["-e", "\(k)=\(v)"] }
-        // posix_spawn + waitpid, not Process: Foundation notices a child's exit through a
-        // descriptor the daemonized tmux server would inherit and keep open.
-        let argv = ["tmux", "-S", socket, "-f", "/dev/null", "new-session", "-d", "-s", name, "-x", String(width), "-y", String(height)] + envArgs + command
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let cargs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-        defer { for c in cargs { free(c) } }
-        var pid: pid_t = 0
-        guard posix_spawnp(&pid, "tmux", &actions, nil, cargs, environ) == 0 else { throw XCTSkip("cannot start tmux") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        guard status == 0 else { throw XCTSkip("tmux new-session failed (status \(status))") }
-    }
-
-    @discardableResult
-    func tmux(_ args: [String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["tmux", "-S", socket] + args
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }
-
-    func send(_ keys: String...) throws { try tmux(["send-keys", "-t", name] + keys) }
-    func sendLiteral(_ text: String) throws { try tmux(["send-keys", "-t", name, "-l", text]) }
-    func capture() throws -> String { try tmux(["capture-pane", "-p", "-t", name]) }
-    func resize(width: Int, height: Int) throws { try tmux(["resize-window", "-t", name, "-x", String(width), "-y", String(height)]) }
-
-    @discardableResult
-    func waitFor(timeout: TimeInterval = 10, file: StaticString = #filePath, line: UInt = #line, _ predicate: (String) -> Bool) throws -> String {
-        let deadline = Date().addingTimeInterval(timeout)
-        var last = ""
-        while Date() < deadline {
-            last = try capture()
-            if predicate(last) { return last }
-            usleep(100_000)
-        }
-        XCTFail("timed out waiting for the screen; last capture:\n\(last)", file: file, line: line)
-        return last
-    }
-
-    func kill() { _ = try? tmux(["kill-server"]) }
-    deinit { kill(); try? FileManager.default.removeItem(atPath: socket) }
-}
