@@ -71,17 +71,23 @@ struct DashboardCommand: ParsableCommand {
     @OptionGroup var view: ViewOptions
     @Option(help: ArgumentHelp("Pane to open: overview, auth, ident, net, sec, hard, identities, network, secrets, history, clusters or a check id.", valueName: "pane"))
     var pane: String = "overview"
+    @Option(help: ArgumentHelp("Where x and X write (config key export-dir; default: $XDG_STATE_HOME/aksposture/exports, else ~/aksposture-exports).", valueName: "dir"))
+    var exportDir: String?
 
     func run() throws {
         guard let initial = PaneID(name: pane) else { throw ValidationError("unknown pane '\(pane)'") }
-        let context = try RunContext.resolve(global, overrides: storeOptions.overrides.merging(view.overrides) { a, _ in a })
+        var overrides = storeOptions.overrides.merging(view.overrides) { a, _ in a }
+        if let exportDir { overrides["export-dir"] = exportDir }
+        let context = try RunContext.resolve(global, overrides: overrides)
         let store = try ViewerStore.open(context)
         let settings = ViewSettings(context)
         let options = ConsoleOptions(mode: .interactive, ascii: settings.ascii, staleAfter: settings.staleAfter,
-                                     initialCluster: view.cluster, initialPane: initial)
-        let app = ConsoleApp(reader: store, options: options, now: Date())
+                                     initialCluster: view.cluster, initialPane: initial,
+                                     exportSink: ExportFiles.sink(directory: ExportFiles.directory(context)))
+        let clock = try FixedClock.resolve(flag: nil)
+        let app = ConsoleApp(reader: store, options: options, now: clock ?? Date())
         context.log.info("dashboard: \(context.explicitStorePath?.path ?? "default store or demo")")
-        try runInTerminal(app, theme: settings.theme, ascii: settings.ascii)
+        try runInTerminal(clock.map { FixedClockProgram(app, now: $0) } ?? app, theme: settings.theme, ascii: settings.ascii)
     }
 }
 
