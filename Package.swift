@@ -78,6 +78,6 @@ let package = Package(
                     exclude: ["__Snapshots__"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "PostureOutputTests", dependencies: ["PostureOutput"]),
-        .testTarget(name: "CLITests", dependencies: ["aksposture"]),
+        .testTarget(name: "CLITests", dependencies: ["aksposture"], exclude: ["__Snapshots__"]),
     ]
 )
