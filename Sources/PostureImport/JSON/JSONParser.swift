@@ -397,7 +397,8 @@ struct JSONParser {
                         pos += 6
                     }
                 default:
-                    throw error("invalid escape '\\\(Character(Unicode.Scalar(e)))' in string", rootPath: rootPath)
+                    // Described, never echoed: the byte may be a C1 control such as CSI (0x9B).
+                    throw error("invalid escape: '\\' followed by \(describeByte(pos + 1)) in string", rootPath: rootPath)
                 }
                 continue
             }
