@@ -68,6 +68,16 @@ let package = Package(
         .executableTarget(
             name: "aksposture-ttyprobe",
             dependencies: ["TerminalUI", "PostureViews"]),
+        // Reliability: importer fuzzing (libFuzzer in the fuzz build, a replay/seed tool
+        // otherwise) and the harness shared with ReliabilityTests. See RELIABILITY.md.
+        .target(
+            name: "FuzzSupport",
+            dependencies: ["PostureImport", "PostureModel"],
+            path: "Fuzz/FuzzSupport"),
+        .executableTarget(
+            name: "aksposture-fuzz-import",
+            dependencies: ["FuzzSupport"],
+            path: "Fuzz/ImportFuzz"),
         .testTarget(name: "PostureModelTests", dependencies: ["PostureModel"]),
         .testTarget(
             name: "PostureImportTests",
