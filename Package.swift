@@ -88,5 +88,11 @@ let package = Package(
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "PostureOutputTests", dependencies: ["PostureOutput"]),
         .testTarget(name: "CLITests", dependencies: ["aksposture"]),
+        .testTarget(
+            name: "ReliabilityTests",
+            dependencies: [
+                "FuzzSupport", "PostureModel", "PostureImport", "PostureStore", "PostureScoring",
+                "PostureViews", "PostureOutput",
+            ]),
     ]
 )

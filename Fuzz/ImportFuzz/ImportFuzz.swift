@@ -68,6 +68,8 @@ struct ImportFuzzTool {
         case "seeds":
             guard let out = args.first else { usage() }
             try writeSeeds(to: URL(fileURLWithPath: out, isDirectory: true))
+        case "hostile":
+            exit(runHostile(limit: Double(args.first ?? "1") ?? 1))
         case "replay":
             guard args.count >= 2, let entry = ImportEntry(rawValue: args[0]) else { usage() }
             exit(replay(entry, files: Array(args.dropFirst())))
@@ -81,6 +83,8 @@ struct ImportFuzzTool {
         usage: aksposture-fuzz-import entries
                aksposture-fuzz-import seeds OUTDIR        (OUTDIR/<entry>/seed-N from corpus + snapshots/)
                aksposture-fuzz-import replay ENTRY FILE…  (run inputs, e.g. libFuzzer crash files)
+               aksposture-fuzz-import hostile [SECONDS]   (every hostile input through every entry; fails
+                                                           on a violation or an input slower than SECONDS, default 1)
         """
         FileHandle.standardError.write(Data((text + "\n").utf8))
         exit(2)
@@ -101,6 +105,45 @@ struct ImportFuzzTool {
         if !fm.fileExists(atPath: source.corpusRoot.path) {
             print("note: corpus not found at \(source.corpusRoot.path) (set AKSPOSTURE_CORPUS); seeds come from snapshots/ only")
         }
+    }
+
+    static func runHostile(limit: Double) -> Int32 {
+        var failures: Int32 = 0
+        var timings: [(String, Double)] = []
+        let scratch = try? BundleScratch()
+        for entry in ImportEntry.allCases {
+            for c in HostileInputs.cases(for: entry == .bundle ? .cluster : entry) {
+                // The bundle entry gets each case as cluster.json and as kubernetes/pods.json.
+                let inputs: [(String, Data)] = entry == .bundle
+                    ? [("cluster.json: " + c.name, c.data),
+                       ("kubernetes/pods.json: " + c.name, BundleContainer.encode([
+                           "cluster.json": Data(HostileInputs.document(.cluster, nameValue: Array("\"c\"".utf8))),
+                           "kubernetes/pods.json": c.data]))]
+                    : [(c.name, c.data)]
+                for (name, data) in inputs {
+                    // CPU time of this thread: the machine may be shared, and a wall clock would
+                    // charge other processes' work to the importer. Wall time is printed too.
+                    let start = Date(), cpuStart = threadCPUSeconds()
+                    let outcome = ImportHarness.run(entry, data, scratch: scratch)
+                    let seconds = threadCPUSeconds() - cpuStart
+                    let wall = Date().timeIntervalSince(start)
+                    if wall > limit { print("wall \(Int(wall * 1000)) ms (cpu \(Int(seconds * 1000)) ms): \(entry.rawValue) / \(name)") }
+                    let label = "\(entry.rawValue) / \(name)"
+                    timings.append((label, seconds))
+                    if case .violation(let problem) = outcome { print("VIOLATION \(label): \(problem)"); failures += 1 }
+                    if seconds > limit { print("SLOW \(label): \(Int(seconds * 1000)) ms"); failures += 1 }
+                }
+            }
+        }
+        print("\(timings.count) hostile inputs, \(failures) failures; slowest by CPU time:")
+        for (label, seconds) in timings.sorted(by: { $0.1 > $1.1 }).prefix(8) { print("  \(Int(seconds * 1000)) ms  \(label)") }
+        return failures == 0 ? 0 : 1
+    }
+
+    static func threadCPUSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
     static func replay(_ entry: ImportEntry, files: [String]) -> Int32 {
