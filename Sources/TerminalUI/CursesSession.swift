@@ -23,11 +23,11 @@ public enum TerminalError: Error, CustomStringConvertible, Equatable {
 }
 
 /// The process locale's character set decides whether anything but ASCII may be written.
-enum LocaleProbe {
+public enum LocaleProbe {
     /// Adopts the user's locale (LANG/LC_*) for the whole process, as curses requires.
-    static func adoptUserLocale() { _ = setlocale(LC_ALL, "") }
+    public static func adoptUserLocale() { _ = setlocale(LC_ALL, "") }
 
-    static func isUTF8() -> Bool {
+    public static func isUTF8() -> Bool {
         guard let codeset = nl_langinfo(nl_item(CODESET)) else { return false }
         let name = String(cString: codeset).lowercased()
         return name == "utf-8" || name == "utf8"

@@ -246,3 +246,20 @@ final class KubernetesImportTests: XCTestCase {
         XCTAssertEqual(KubernetesNormalizer.objectNames(inObjectsParameter: "- objectName: x\r\n- objectName:\n"), ["x"])
     }
 }
+
+final class CredentialHeuristicsTests: XCTestCase {
+    func testSettingsAboutCredentialsAreNotCredentials() {
+        // Names seen in real manifests: a path to a mounted token, a flag, a file-based password.
+        XCTAssertFalse(CredentialHeuristics.isCredentialLike(name: "AZURE_FEDERATED_TOKEN_FILE", value: "/var/run/secrets/azure/tokens/azure-identity-token"))
+        XCTAssertFalse(CredentialHeuristics.isCredentialLike(name: "POSTGRES_PASSWORD_FILE", value: "/run/secrets/pg"))
+        XCTAssertFalse(CredentialHeuristics.isCredentialLike(name: "ALLOW_EMPTY_PASSWORD", value: "yes"))
+        XCTAssertFalse(CredentialHeuristics.isCredentialLike(name: "REDIS_PASSWORD", value: "false"))
+        XCTAssertFalse(CredentialHeuristics.isCredentialLike(name: "TOKEN_TTL", value: "3600"))
+    }
+
+    func testLiteralCredentialsAreStillFlagged() {
+        XCTAssertTrue(CredentialHeuristics.isCredentialLike(name: "DB_PASSWORD", value: "hunter2-demo"))
+        XCTAssertTrue(CredentialHeuristics.isCredentialLike(name: "API_KEY", value: "abc123"))
+        XCTAssertTrue(CredentialHeuristics.isCredentialLike(name: "SETTINGS", value: "Server=x;Password=y"))
+    }
+}

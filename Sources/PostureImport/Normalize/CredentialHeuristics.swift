@@ -1,3 +1,5 @@
+import Foundation
+
 /// Decides, at import time, whether a literal looks like a credential, so the value itself
 /// never has to be stored to flag it later.
 ///
@@ -35,9 +37,24 @@ enum CredentialHeuristics {
         }
     }
 
-    /// A credential-like name with a non-empty value, or a value that looks like a credential.
+    /// A credential-like name with a value that could be one, or a value that looks like a credential.
     static func isCredentialLike(name: String, value: String) -> Bool {
-        (!value.isEmpty && nameLooksLikeCredential(name)) || valueLooksLikeCredential(value)
+        (nameLooksLikeCredential(name) && valueCouldBeCredential(name: name, value: value)) || valueLooksLikeCredential(value)
+    }
+
+    /// Name suffixes of settings *about* a credential (where it is, whether it may be empty),
+    /// e.g. `POSTGRES_PASSWORD_FILE`, `AZURE_FEDERATED_TOKEN_FILE`, `ALLOW_EMPTY_PASSWORD`.
+    private static let settingSuffixes = ["file", "path", "dir", "enabled", "disabled", "length", "ttl", "expiry", "expiration", "audience", "url", "endpoint"]
+    private static let flagValues: Set<String> = ["yes", "no", "true", "false", "on", "off", "0", "1", "none", "null", "enabled", "disabled"]
+
+    /// Flags, file paths and settings about credentials are not credentials; anything else
+    /// non-empty under a credential-like name is.
+    private static func valueCouldBeCredential(name: String, value: String) -> Bool {
+        let v = value.trimmingCharacters(in: .whitespaces)
+        if v.isEmpty || flagValues.contains(v.lowercased()) || v.hasPrefix("/") { return false }
+        let n = name.lowercased()
+        if n.hasPrefix("allow") || n.hasPrefix("enable") || n.hasPrefix("disable") { return false }
+        return !settingSuffixes.contains { n.hasSuffix($0) }
     }
 
     /// Whether `haystack` contains `needle`; with `caseInsensitive`, `needle` must be lower case ASCII.
