@@ -93,6 +93,8 @@ let package = Package(
             dependencies: [
                 "FuzzSupport", "PostureModel", "PostureImport", "PostureStore", "PostureScoring",
                 "PostureViews", "PostureOutput",
+                // Built for the process-level tests (kill -9, faults, signals); run as a binary.
+                "aksposture",
             ]),
     ]
 )
