@@ -78,6 +78,12 @@ let package = Package(
             name: "aksposture-fuzz-import",
             dependencies: ["FuzzSupport"],
             path: "Fuzz/ImportFuzz"),
+        // Writer and reader loops for the concurrency runs (quick in ReliabilityTests, long in
+        // Scripts/reliability/concurrency.sh).
+        .executableTarget(
+            name: "aksposture-stress",
+            dependencies: ["FuzzSupport", "PostureImport", "PostureModel", "PostureStore", "PostureScoring", "PostureViews"],
+            path: "Fuzz/StressDriver"),
         .testTarget(name: "PostureModelTests", dependencies: ["PostureModel"]),
         .testTarget(
             name: "PostureImportTests",
@@ -93,8 +99,9 @@ let package = Package(
             dependencies: [
                 "FuzzSupport", "PostureModel", "PostureImport", "PostureStore", "PostureScoring",
                 "PostureViews", "PostureOutput",
-                // Built for the process-level tests (kill -9, faults, signals); run as a binary.
-                "aksposture",
+                // Built for the process-level tests (kill -9, faults, signals); run as binaries.
+                "aksposture", "aksposture-stress",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]),
     ]
 )
