@@ -472,7 +472,10 @@ public final class PostureStore: PostureReader, Sendable {
         let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
         let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
         if applicationID != StoreSchema.applicationID {
-            if applicationID != 0 || version != 0 || !tables.isEmpty {
+            // Only `grdb_migrations`: another aksposture is creating this store right now (the
+            // migrator commits that table before the schema); treat it as empty, the migrator
+            // then waits for the creator's transaction and finds the schema in place.
+            if applicationID != 0 || version != 0 || !tables.allSatisfy({ $0 == "grdb_migrations" }) {
                 let shown = tables.prefix(5).joined(separator: ", ") + (tables.count > 5 ? ", …" : "")
                 throw StoreError(path: storePath, message: "not an aksposture store (an SQLite database of something else: "
                                  + "application_id \(applicationID), tables: \(shown.isEmpty ? "none" : shown))")
