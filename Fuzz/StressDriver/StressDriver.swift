@@ -39,10 +39,15 @@ struct StressDriver {
         }
         guard let store, !bundles.isEmpty else { usage() }
         let path = URL(fileURLWithPath: store)
-        let ok = mode == "write"
-            ? try write(path, bundles: bundles, seconds: seconds, interval: interval)
-            : try read(path, bundles: bundles, seconds: seconds)
-        exit(ok ? 0 : 1)
+        do {
+            let ok = mode == "write"
+                ? try write(path, bundles: bundles, seconds: seconds, interval: interval)
+                : try read(path, bundles: bundles, seconds: seconds)
+            exit(ok ? 0 : 1)
+        } catch {
+            print("ERROR \(mode): \(error)")
+            exit(1)
+        }
     }
 
     static func usage() -> Never {
@@ -51,12 +56,10 @@ struct StressDriver {
     }
 
     /// The snapshot with its collection time zeroed: equal for every import of one bundle.
-    static func fingerprint(_ s: Snapshot) throws -> Data {
+    static func normalized(_ s: Snapshot) -> Snapshot {
         var copy = s
         copy.collection.collectedAt = Date(timeIntervalSince1970: 0)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return try encoder.encode(copy)
+        return copy
     }
 
     static func write(_ path: URL, bundles: [URL], seconds: Double, interval: Double) throws -> Bool {
@@ -88,7 +91,7 @@ struct StressDriver {
     }
 
     static func read(_ path: URL, bundles: [URL], seconds: Double) throws -> Bool {
-        let known = Set(try bundles.map { try fingerprint(try BundleImporter().load(bundle: $0)) })
+        let known = Set(try bundles.map { normalized(try BundleImporter().load(bundle: $0)) })
         // Wait for the writer to create the store.
         let deadline = Date().addingTimeInterval(10)
         while !FileManager.default.fileExists(atPath: path.path), Date() < deadline { usleep(50_000) }
@@ -105,7 +108,7 @@ struct StressDriver {
                     let snapshot = try store.snapshot(id: id)
                     reads += 1
                     newest = max(newest, id)
-                    if !known.contains(try fingerprint(snapshot)) {
+                    if !known.contains(normalized(snapshot)) {
                         incomplete += 1
                         print("ERROR snapshot \(id) equals none of the bundles (half-written?)")
                     }
