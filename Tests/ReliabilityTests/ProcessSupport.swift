@@ -83,12 +83,14 @@ struct StoreVerdict {
     var integrity: String
     var snapshots: Int
     var problems: [String]
+    var newestID: Int64 = 0
 }
 
 /// Opens the store the way a viewer does, runs `PRAGMA integrity_check`, and reads every
 /// snapshot back: each must decode, have its report, and equal the snapshot imported from its
 /// bundle (`expected`, keyed by cluster name and collection time) — complete, never partial.
-func verifyStore(_ path: URL, expected: [String: Snapshot]) throws -> StoreVerdict {
+/// `after`: only snapshots with a larger id are decoded (earlier ones were checked already).
+func verifyStore(_ path: URL, expected: [String: Snapshot], after: Int64 = 0) throws -> StoreVerdict {
     var configuration = Configuration()
     configuration.readonly = true
     let queue: DatabaseQueue
@@ -103,9 +105,12 @@ func verifyStore(_ path: URL, expected: [String: Snapshot]) throws -> StoreVerdi
     let store = try PostureStore(path: path, readOnly: true)
     var problems: [String] = []
     var count = 0
+    var newest: Int64 = 0
     for cluster in try store.clusters() {
         for summary in try store.snapshots(clusterID: cluster.id) {
             count += 1
+            newest = max(newest, summary.id)
+            guard summary.id > after else { continue }
             do {
                 let snapshot = try store.snapshot(id: summary.id)
                 if try store.report(snapshotID: summary.id) == nil { problems.append("snapshot \(summary.id) has no report") }
@@ -123,7 +128,7 @@ func verifyStore(_ path: URL, expected: [String: Snapshot]) throws -> StoreVerdi
             }
         }
     }
-    return StoreVerdict(integrity: integrity, snapshots: count, problems: problems)
+    return StoreVerdict(integrity: integrity, snapshots: count, problems: problems, newestID: newest)
 }
 
 func snapshotKey(_ s: Snapshot) -> String {
