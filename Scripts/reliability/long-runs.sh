@@ -21,7 +21,7 @@ quote() { grep -E "$1" "$2" | grep -v "^Test Case.*started" || true; }
 run_test() {  # name filter env...
   local name="$1" filter="$2"; shift 2
   echo "== $name ($(date -u +%FT%TZ))"
-  swift build --build-tests >/dev/null
+  swift build --build-tests >/dev/null 2>&1
   set +e
   env "$@" swift test --skip-build --filter "$filter" >"$LOGS/$name.log" 2>&1
   local rc=$?
