@@ -92,6 +92,24 @@ final class HostileClusterEndToEndTests: XCTestCase {
         print("hostile end-to-end: \(screens) screens, \(exports.count) exports checked; \(placeholdersSeen) ␛ placeholders seen")
     }
 
+    /// A bundle whose rejection quotes terminal escapes: what the CLI prints must not carry them.
+    func testCLIErrorsAboutAHostileBundleReachTheTerminalSanitized() throws {
+        guard FileManager.default.isExecutableFile(atPath: Binaries.aksposture.path) else { throw XCTSkip("aksposture not built") }
+        let source = SeedSource()
+        let demo = try XCTUnwrap(source.demoBundles().first)
+        let bundle = work.appendingPathComponent("evil")
+        try FileManager.default.createDirectory(at: bundle, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: demo.appendingPathComponent("cluster.json"), to: bundle.appendingPathComponent("cluster.json"))
+        try Data(#"{"sources": [{"source": "cluster", "state": "\u001b]0;OWNED\u0007\u001b[2J\u009b2J\u202e"}]}"#.utf8)
+            .write(to: bundle.appendingPathComponent("collected.json"))
+        for args in [["import", bundle.path, "--store", work.appendingPathComponent("s/store.sqlite").path], ["score", bundle.path]] {
+            let r = try runProcess(Binaries.aksposture, args)
+            XCTAssertNotEqual(r.status, 0)
+            XCTAssertTrue(r.stderr.contains("collected.json"), r.stderr)
+            XCTAssertEqual(unsafeLines(r.stdout + r.stderr, allowTab: false), [], "\(args[0]) printed raw escapes")
+        }
+    }
+
     func testCanariesNeverReachTheStoreAScreenOrAnExport() throws {
         let (bundle, places) = try hostileBundle()
         XCTAssertGreaterThanOrEqual(places.count, 10, "canaries planted: \(places)")
@@ -143,5 +161,6 @@ final class HostileClusterEndToEndTests: XCTestCase {
             if let found = HostileBundle.containsCanary(bytes) { XCTFail("canary \(found) reached \(name)") }
         }
         XCTAssertGreaterThan(artifacts.count, 15)
+        print("canaries: \(places.count) planted in \(planted) files; \(artifacts.count) artifacts grepped, none found")
     }
 }

@@ -46,8 +46,10 @@ final class ImporterHostileInputTests: XCTestCase {
         if case .rejected(let error) = outcome {
             // What an operator sees of a rejection passes the one sanitizer; afterwards no raw
             // control character may remain (the message may quote hostile input).
-            let shown = TerminalText.sanitize(error.description)
-            XCTAssertEqual(ImportHarness.rawControls(in: shown), [], "\(label): \(shown.debugDescription)", file: file, line: line)
+            // ImportError.description already shows unsafe scalars visibly, the way the one
+            // sanitizer does: sanitizing it again changes nothing.
+            XCTAssertEqual(TerminalText.sanitize(error.description), error.description, "\(label)", file: file, line: line)
+            XCTAssertEqual(ImportHarness.rawControls(in: error.description), [], "\(label): \(error.description.debugDescription)", file: file, line: line)
             XCTAssertLessThan(error.description.utf8.count, 4096, "\(label): an error message should not quote megabytes of input", file: file, line: line)
         }
     }
@@ -107,6 +109,25 @@ final class ImporterHostileInputTests: XCTestCase {
             XCTAssertEqual(e.path, "$.name")
             XCTAssertTrue(e.message.contains("invalid escape"), e.message)
             XCTAssertEqual(ImportHarness.rawControls(in: e.description), [], e.description.debugDescription)
+        }
+    }
+
+    /// Error messages quote input: a hostile `collected.json` state, a hostile key in the path.
+    func testErrorTextQuotingHostileInputIsShownSafely() throws {
+        let scratch = try BundleScratch()
+        let cluster = Data(HostileInputs.document(.cluster, nameValue: Array("\"c\"".utf8)))
+        let attacks = [
+            ("collected.json", Data(#"{"sources": [{"source": "cluster", "state": "\u001b]0;OWNED\u0007\u001b[2J\u009b31m\u202e"}]}"#.utf8)),
+            ("collected.json", Data(#"{"collectedAt": "\u001b]52;c;Q0FOQVJZ\u0007"}"#.utf8)),
+            ("nodepools.json", Data("[{\"\u{1B}]0;t\u{07}\u{202E}\": [}]".utf8)),
+            ("kubernetes/pods.json", Data(#"{"kind": "List", "items": [{"kind": "Pod", "metadata": {"\u001b[2J": {"name": 7}}, "spec": 5}]}"#.utf8)),
+        ]
+        for (file, data) in attacks {
+            let outcome = ImportHarness.run(.bundle, BundleContainer.encode(["cluster.json": cluster, file: data]), scratch: scratch)
+            guard case .rejected(let error) = outcome else { XCTFail("\(file): expected a rejection, got \(outcome)"); continue }
+            XCTAssertEqual(ImportHarness.rawControls(in: error.description), [], error.description.debugDescription)
+            XCTAssertFalse(error.description.unicodeScalars.contains { HostileBundle.isUnsafe($0) }, error.description.debugDescription)
+            XCTAssertEqual(TerminalText.sanitize(error.description), error.description)
         }
     }
 
