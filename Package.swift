@@ -90,10 +90,11 @@ let package = Package(
             dependencies: ["PostureImport", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "PostureStoreTests", dependencies: ["PostureStore", "PostureImport"]),
         .testTarget(name: "PostureScoringTests", dependencies: ["PostureScoring", "PostureImport"]),
-        .testTarget(name: "PostureViewsTests", dependencies: ["PostureViews", "PostureScoring", "PostureImport"]),
+        .testTarget(name: "PostureViewsTests", dependencies: ["PostureViews", "PostureScoring", "PostureImport"],
+                    exclude: ["__Snapshots__"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "PostureOutputTests", dependencies: ["PostureOutput"]),
-        .testTarget(name: "CLITests", dependencies: ["aksposture"]),
+        .testTarget(name: "CLITests", dependencies: ["aksposture"], exclude: ["__Snapshots__"]),
         .testTarget(
             name: "ReliabilityTests",
             dependencies: [
