@@ -68,6 +68,22 @@ let package = Package(
         .executableTarget(
             name: "aksposture-ttyprobe",
             dependencies: ["TerminalUI", "PostureViews"]),
+        // Reliability: importer fuzzing (libFuzzer in the fuzz build, a replay/seed tool
+        // otherwise) and the harness shared with ReliabilityTests. See RELIABILITY.md.
+        .target(
+            name: "FuzzSupport",
+            dependencies: ["PostureImport", "PostureModel"],
+            path: "Fuzz/FuzzSupport"),
+        .executableTarget(
+            name: "aksposture-fuzz-import",
+            dependencies: ["FuzzSupport"],
+            path: "Fuzz/ImportFuzz"),
+        // Writer and reader loops for the concurrency runs (quick in ReliabilityTests, long in
+        // Scripts/reliability/concurrency.sh).
+        .executableTarget(
+            name: "aksposture-stress",
+            dependencies: ["FuzzSupport", "PostureImport", "PostureModel", "PostureStore", "PostureScoring", "PostureViews"],
+            path: "Fuzz/StressDriver"),
         .testTarget(name: "PostureModelTests", dependencies: ["PostureModel"]),
         .testTarget(
             name: "PostureImportTests",
@@ -79,5 +95,14 @@ let package = Package(
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "PostureOutputTests", dependencies: ["PostureOutput"]),
         .testTarget(name: "CLITests", dependencies: ["aksposture"], exclude: ["__Snapshots__"]),
+        .testTarget(
+            name: "ReliabilityTests",
+            dependencies: [
+                "FuzzSupport", "PostureModel", "PostureImport", "PostureStore", "PostureScoring",
+                "PostureViews", "PostureOutput",
+                // Built for the process-level tests (kill -9, faults, signals); run as binaries.
+                "aksposture", "aksposture-stress",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
     ]
 )

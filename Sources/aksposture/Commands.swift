@@ -311,13 +311,20 @@ struct CollectCommand: ParsableCommand {
     }
 }
 
-/// SIGINT/SIGTERM set a flag so `collect --every` finishes the snapshot in progress and exits.
+/// SIGINT/SIGTERM/SIGHUP set a flag so `collect --every` finishes the snapshot in progress and
+/// exits (removing its temporary bundle). SIGHUP stays ignored when started under nohup. SIGPIPE
+/// is ignored: a closed stdout (a log reader gone) must not kill a collection halfway.
 final class StopSignal: @unchecked Sendable {
     nonisolated(unsafe) private static var flag: sig_atomic_t = 0
     var requested: Bool { StopSignal.flag != 0 }
     static func install() -> StopSignal {
         signal(SIGINT) { _ in StopSignal.flag = 1 }
         signal(SIGTERM) { _ in StopSignal.flag = 1 }
+        let previousHUP = signal(SIGHUP) { _ in StopSignal.flag = 1 }
+        if let previousHUP, unsafeBitCast(previousHUP, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) {
+            signal(SIGHUP, SIG_IGN)
+        }
+        signal(SIGPIPE, SIG_IGN)
         return StopSignal()
     }
 }
