@@ -63,8 +63,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/aksposture-bench"),
+        // A tiny console driven through the real TerminalRunner under a pseudo-terminal by
+        // TerminalUITests (byte hygiene, diffing, restore on signals). Not shipped.
+        .executableTarget(
+            name: "aksposture-ttyprobe",
+            dependencies: ["TerminalUI", "PostureViews"]),
         .testTarget(name: "PostureModelTests", dependencies: ["PostureModel"]),
-        .testTarget(name: "PostureImportTests", dependencies: ["PostureImport"]),
+        .testTarget(
+            name: "PostureImportTests",
+            dependencies: ["PostureImport", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "PostureStoreTests", dependencies: ["PostureStore", "PostureImport"]),
         .testTarget(name: "PostureScoringTests", dependencies: ["PostureScoring", "PostureImport"]),
         .testTarget(name: "PostureViewsTests", dependencies: ["PostureViews", "PostureScoring", "PostureImport"]),

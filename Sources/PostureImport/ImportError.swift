@@ -6,6 +6,10 @@ public struct ImportError: Error, CustomStringConvertible, Sendable, Equatable {
     /// for syntax errors, also the byte offset (`byte 4096`).
     public var path: String
     public var message: String
-    public init(file: String, path: String, message: String) { self.file = file; self.path = path; self.message = message }
+    /// For syntax errors: the byte offset in the file (the message starts with `at byte N:` too).
+    public var byteOffset: Int?
+    public init(file: String, path: String, message: String, byteOffset: Int? = nil) {
+        self.file = file; self.path = path; self.message = message; self.byteOffset = byteOffset
+    }
     public var description: String { "\(file): \(path): \(message)" }
 }

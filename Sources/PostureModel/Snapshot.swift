@@ -54,8 +54,23 @@ public struct CollectionInfo: Codable, Sendable, Hashable {
     /// Tool name → version line (`az`, `kubectl`).
     public var toolVersions: [String: String]
     public var sources: [SourceStatus]
-    public init(collectedAt: Date, collectorVersion: String? = nil, toolVersions: [String: String] = [:], sources: [SourceStatus] = []) {
+    /// Bytes of raw JSON the importer read for this snapshot (0 when not recorded).
+    public var rawBytes: Int = 0
+    public init(collectedAt: Date, collectorVersion: String? = nil, toolVersions: [String: String] = [:], sources: [SourceStatus] = [], rawBytes: Int = 0) {
         self.collectedAt = collectedAt; self.collectorVersion = collectorVersion; self.toolVersions = toolVersions; self.sources = sources
+        self.rawBytes = rawBytes
+    }
+
+    private enum CodingKeys: String, CodingKey { case collectedAt, collectorVersion, toolVersions, sources, rawBytes }
+
+    // Hand-written so values encoded before `rawBytes` existed still decode (as 0).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        collectedAt = try c.decode(Date.self, forKey: .collectedAt)
+        collectorVersion = try c.decodeIfPresent(String.self, forKey: .collectorVersion)
+        toolVersions = try c.decodeIfPresent([String: String].self, forKey: .toolVersions) ?? [:]
+        sources = try c.decodeIfPresent([SourceStatus].self, forKey: .sources) ?? []
+        rawBytes = try c.decodeIfPresent(Int.self, forKey: .rawBytes) ?? 0
     }
     public func state(of source: SourceKind) -> SourceStatus.State {
         sources.first { $0.source == source }?.state ?? .missing
