@@ -612,8 +612,12 @@ struct KubernetesWriter {
         for (i, cj) in l.cronJobs.enumerated() {
             objectCount += 1
             let p = WorkloadProfile.app(layout: l, tag: .cronJob, index: i, namespace: cj.namespace, app: cj.app, rollout: 0)
-            let jobName = "\(cj.name)-\(29_000_000 + state.snapshot)"
-            let ctrl = uid(.job, i, state.snapshot)
+            // The CronJob fires every 30 minutes (every 6th snapshot) in a churning history; an
+            // unchanged cluster keeps its last Job.
+            let run = state.churn > 0 ? state.snapshot / 6 : 0
+            let ranAt = t0.addingTimeInterval(Double(run) * 1800)
+            let jobName = "\(cj.name)-\(29_000_000 + run * 30)"
+            let ctrl = uid(.job, i, run)
             w.object {
                 w.field("apiVersion", "batch/v1")
                 w.field("kind", "Job")
@@ -628,8 +632,8 @@ struct KubernetesWriter {
                     podTemplate(p)
                 }
                 w.object("status") {
-                    w.field("completionTime", rfc3339(now.addingTimeInterval(-60)))
-                    w.field("ready", 0); w.field("startTime", rfc3339(now.addingTimeInterval(-120))); w.field("succeeded", 1); w.field("terminating", 0)
+                    w.field("completionTime", rfc3339(ranAt.addingTimeInterval(-60)))
+                    w.field("ready", 0); w.field("startTime", rfc3339(ranAt.addingTimeInterval(-120))); w.field("succeeded", 1); w.field("terminating", 0)
                     w.object("uncountedTerminatedPods") {}
                 }
             }
@@ -652,7 +656,8 @@ struct KubernetesWriter {
                     }
                     w.field("schedule", "*/30 * * * *"); w.field("successfulJobsHistoryLimit", 3); w.field("suspend", false)
                 }
-                w.object("status") { w.field("lastScheduleTime", rfc3339(now.addingTimeInterval(-120))); w.field("lastSuccessfulTime", rfc3339(now.addingTimeInterval(-60))) }
+                let ranAt = t0.addingTimeInterval(Double(state.churn > 0 ? state.snapshot / 6 : 0) * 1800)
+                w.object("status") { w.field("lastScheduleTime", rfc3339(ranAt.addingTimeInterval(-120))); w.field("lastSuccessfulTime", rfc3339(ranAt.addingTimeInterval(-60))) }
             }
         }
     }
