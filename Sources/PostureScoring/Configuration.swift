@@ -101,9 +101,12 @@ public struct ScoringConfiguration: Codable, Sendable, Hashable {
 
     public static let `default` = ScoringConfiguration()
 
-    /// The Gatekeeper default exclusions of the Azure Policy Kubernetes definitions.
+    /// The Gatekeeper default exclusions of the Azure Policy Kubernetes definitions, plus the
+    /// namespace AKS itself deploys the application-routing add-on into: the operator cannot
+    /// change those workloads, so findings there would be noise.
     public static let defaultSystemNamespaces: Set<String> = [
         "kube-system", "gatekeeper-system", "azure-arc", "azure-extensions-usage-system",
+        "app-routing-system",
     ]
 
     public func weight(for severity: Severity) -> Double { severityWeights[severity] ?? severity.defaultWeight }

@@ -134,7 +134,8 @@ enum IdentChecks {
     static func ident07(_ c: EvaluationContext) -> CheckOutcome {
         guard let k8s = c.k8s else { return .unknown("Kubernetes objects not collected") }
         let workloads = c.appWorkloads()
-        let defaults = k8s.serviceAccounts.filter { $0.meta.name == "default" && !c.isSystemNamespace($0.meta.namespace) }
+        let defaults = k8s.serviceAccounts
+            .filter { $0.meta.name == "default" && !c.isSystemNamespace($0.meta.namespace) && !NetChecks.builtinEmptyNamespaces.contains($0.meta.namespace ?? "") }
             .filter { c.admit(kind: "ServiceAccount", namespace: $0.meta.namespace, name: $0.meta.name) }
             .sorted { ($0.meta.namespace ?? "") < ($1.meta.namespace ?? "") }
         var boundAffected: [AffectedObject] = []

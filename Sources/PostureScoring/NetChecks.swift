@@ -62,7 +62,8 @@ enum NetChecks {
         return .fail(policy.isEmpty ? "No network policy engine" : "Network policy engine \"\(n.networkPolicy!)\"", ev)
     }
 
-    /// Built-in namespaces that never hold application pods; NET-04/05 do not expect policies there.
+    /// Built-in namespaces that never hold application pods: NET-04/05 expect no policies there and
+    /// IDENT-07 does not count their default service accounts.
     static let builtinEmptyNamespaces: Set<String> = ["kube-public", "kube-node-lease"]
 
     static func appNamespaces(_ c: EvaluationContext) -> [String] {

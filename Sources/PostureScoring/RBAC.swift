@@ -83,6 +83,9 @@ enum RBACRules {
 
     /// The privilege-escalation grants of AUTH-10 (CIS 4.1.4, 4.1.7–4.1.12), by short name.
     static func escalations(_ rules: [PolicyRule]) -> [String] {
+        if rules.contains(where: { $0.verbs.contains("*") && $0.resources.contains("*") && $0.apiGroups.contains("*") }) {
+            return ["all verbs on all resources (*)"]
+        }
         var out: [String] = []
         func add(_ name: String, _ cond: (PolicyRule) -> Bool) { if rules.contains(where: cond), !out.contains(name) { out.append(name) } }
         add("bind/escalate roles") { grants($0, verbs: ["bind", "escalate"], resources: ["roles", "clusterroles"], group: "rbac.authorization.k8s.io") }

@@ -12,5 +12,6 @@ struct AKSPosture: ParsableCommand {
         Exit codes: 0 success; 1 error; 2 a --fail-under threshold was not met; 64 usage error; 128+N ended by signal N.
         """,
         version: "0.1.0",
-        subcommands: [ImportCommand.self, ScoreCommand.self, CollectCommand.self, HistoryCommand.self])
+        subcommands: [DashboardCommand.self, ImportCommand.self, ScoreCommand.self, CollectCommand.self, HistoryCommand.self],
+        defaultSubcommand: DashboardCommand.self)
 }

@@ -120,7 +120,7 @@ struct ScoreCommand: ParsableCommand {
         let report = scorer.score(snapshot, now: now)
         switch format {
         case .text: print(ScoreReportText.render(report: report, snapshot: snapshot), terminator: "")
-        case .json: print(ScoreReportJSON.render(report: report, snapshot: snapshot))
+        case .json: print(ScoreReportJSON.render(report: report, snapshot: snapshot), terminator: "")
         }
         if let t = failUnder, report.overall.score < t {
             FileHandle.standardError.write(Data("aksposture: overall score \(String(format: "%.1f", report.overall.score)) is below \(t)\n".utf8))

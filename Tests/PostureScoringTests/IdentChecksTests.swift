@@ -90,6 +90,8 @@ final class IdentChecksTests: XCTestCase {
         assertCheck("IDENT-07", withK8s { k in k.workloads[0].serviceAccountName = nil }, .partial, credit: 2.0 / 3.0)
         assertCheck("IDENT-07", withK8s { k in k.bindings.append(roleBinding("d", ns: "app", role: "view", [RBACSubject(kind: "ServiceAccount", name: "default", namespace: "app")])) }, .fail)
         assertCheck("IDENT-07", withK8s { k in k.workloads = [] ; k.serviceAccounts = [] }, .notApplicable)
+        // Built-in namespaces without pods do not count.
+        assertCheck("IDENT-07", withK8s { k in k.serviceAccounts.append(serviceAccount("default", ns: "kube-public", automount: nil)) }, .pass)
     }
 
     func testIDENT08TakeoverRoles() {
