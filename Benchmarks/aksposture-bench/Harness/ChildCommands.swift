@@ -4,6 +4,7 @@ import PostureImport
 import PostureModel
 import PostureScoring
 import PostureStore
+import PostureViews
 
 /// Figures one `import-once` child reports.
 struct ImportOnceResult: Codable {
@@ -86,23 +87,34 @@ struct ScoreOnce: ParsableCommand {
     }
 }
 
-/// Opens a store and lists a cluster's snapshots, as the history pane does when it opens.
+/// Opens a store's history pane the way the console does (ConsoleApp on the store, history
+/// pane first, one 160×48 frame); also times the bare `snapshots(clusterID:)` query.
 struct HistoryOnce: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history-once",
-        abstract: "Open a store's history and print the timings as one JSON line (used by `run`).")
+        abstract: "Open a store's history pane and print the timings as one JSON line (used by `run`).")
 
     @Argument(help: "Store file.") var store: String
 
     func run() throws {
         let start = monotonicSeconds()
         let (s, open) = try measure { try PostureStore(path: URL(fileURLWithPath: store), readOnly: true) }
+        let (screen, render) = try measure {
+            try renderPane(.history, reader: s, options: ConsoleOptions(initialPane: .history), width: 160, height: 48, now: Date())
+        }
+        let total = monotonicSeconds() - start
+        _ = screen
         let (list, listTime) = try measure { () throws -> [SnapshotSummary] in
             guard let c = try s.clusters().first else { throw BenchError("no cluster in \(store)") }
             return try s.snapshots(clusterID: c.id)
         }
-        let total = monotonicSeconds() - start
-        try emitJSON(HistoryOnceResult(openSeconds: open, listSeconds: listTime, renderSeconds: nil, totalSeconds: total,
-                                       snapshots: list.count, what: "store.clusters() + snapshots(clusterID:), no pane render"))
+        try emitJSON(HistoryOnceResult(openSeconds: open, listSeconds: listTime, renderSeconds: render, totalSeconds: total,
+                                       snapshots: list.count, what: "store open + renderPane(.history) 160×48"))
     }
+}
+
+/// Peak RSS of this executable doing nothing: the floor under every per-process figure.
+struct RSSBaseline: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "rss-baseline", abstract: "Print this process's VmHWM in kB (used by `run`).")
+    func run() throws { print(procStatusKB("VmHWM") ?? -1) }
 }
