@@ -24,11 +24,15 @@ struct Generate: ParsableCommand {
     var snapshots: Int?
     @Option(help: "Fraction of objects that change between consecutive snapshots.")
     var churn: Double = 0.01
+    @Option(help: "Kubernetes objects as one kubernetes.json List (single) or kubernetes/<resource>.json files (split).")
+    var layout: String = "single"
 
     func run() throws {
         guard let s = ClusterScale.named(scale) else { throw ValidationError("unknown scale '\(scale)' (S, M, L, XL)") }
         guard (0...1).contains(churn) else { throw ValidationError("--churn must be between 0 and 1") }
         var gen = BundleGenerator(scale: s, seed: seed, churn: churn)
+        guard let l = BundleGenerator.KubernetesLayout(rawValue: layout) else { throw ValidationError("--layout is single or split") }
+        gen.kubernetesLayout = l
         let start = Date()
         if let n = snapshots {
             guard n >= 1 else { throw ValidationError("--snapshots must be at least 1") }

@@ -7,6 +7,10 @@ struct BundleGenerator {
     /// collectedAt of snapshot 0.
     let t0: Date
     let interval: TimeInterval
+    /// One `kubernetes.json`, or `kubernetes/<resource>.json` (needed above 4 GiB, the importer's per-file limit).
+    var kubernetesLayout: KubernetesLayout = .single
+
+    enum KubernetesLayout: String, CaseIterable { case single, split }
 
     struct Written {
         var directory: String
@@ -35,16 +39,28 @@ struct BundleGenerator {
     func write(to dir: String) throws -> Written {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         try AzureWriter(l: layout, dir: dir).writeAll()
-        let kw = try JSONStreamWriter(path: "\(dir)/kubernetes.json", indent: 4)
-        var k = KubernetesWriter(layout: layout, state: state, t0: t0, now: collectedAt, interval: interval, writer: kw)
-        k.write()
-        try kw.close()
+        let kubernetesBytes: Int
+        var k: KubernetesWriter
+        switch kubernetesLayout {
+        case .single:
+            let kw = try JSONStreamWriter(path: "\(dir)/kubernetes.json", indent: 4)
+            k = KubernetesWriter(layout: layout, state: state, t0: t0, now: collectedAt, interval: interval, writer: kw)
+            k.write()
+            try kw.close()
+            kubernetesBytes = kw.bytesWritten
+        case .split:
+            k = KubernetesWriter(layout: layout, state: state, t0: t0, now: collectedAt, interval: interval, writer: JSONStreamWriter(compact: ()))
+            kubernetesBytes = try k.writeSplit(directory: "\(dir)/kubernetes")
+        }
         try writeCollected(dir)
         var total = 0
-        for f in try FileManager.default.contentsOfDirectory(atPath: dir) {
-            total += (try? FileManager.default.attributesOfItem(atPath: "\(dir)/\(f)")[.size] as? Int) ?? 0
+        if let files = FileManager.default.enumerator(atPath: dir) {
+            for case let f as String in files {
+                let attrs = try? FileManager.default.attributesOfItem(atPath: "\(dir)/\(f)")
+                if attrs?[.type] as? FileAttributeType == .typeRegular, !f.hasPrefix(".") { total += (attrs?[.size] as? Int) ?? 0 }
+            }
         }
-        return Written(directory: dir, objects: k.objectCount, kubernetesBytes: kw.bytesWritten, totalBytes: total, collectedAt: collectedAt)
+        return Written(directory: dir, objects: k.objectCount, kubernetesBytes: kubernetesBytes, totalBytes: total, collectedAt: collectedAt)
     }
 
     private func writeCollected(_ dir: String) throws {
@@ -59,7 +75,9 @@ struct BundleGenerator {
             ("privateDNSZones", "private-dns-zones.json", ["az", "network", "private-dns", "zone", "list", "-o", "json"]),
             ("roleAssignments", "role-assignments.json", ["az", "role", "assignment", "list", "--all", "-o", "json"]),
             ("diagnosticSettings", "diagnostic-settings.json", ["az", "monitor", "diagnostic-settings", "list", "--resource", "<cluster id>", "-o", "json"]),
-            ("kubernetes", "kubernetes.json", ["kubectl", "get", "namespaces,serviceaccounts,pods,deployments,replicasets,statefulsets,daemonsets,jobs,cronjobs,services,ingresses,networkpolicies,roles,rolebindings,clusterroles,clusterrolebindings,secrets,configmaps,secretproviderclasses", "-A", "-o", "json"]),
+            kubernetesLayout == .single
+                ? ("kubernetes", "kubernetes.json", ["kubectl", "get", KubernetesWriter.resources.joined(separator: ","), "-A", "-o", "json"])
+                : ("kubernetes", "kubernetes/", ["kubectl", "get", "<resource>", "-A", "-o", "json"]),
         ]
         w.object {
             w.field("collectedAt", rfc3339(collectedAt))

@@ -10,24 +10,71 @@ struct KubernetesWriter {
     /// collectedAt of this snapshot.
     let now: Date
     let snapshotInterval: TimeInterval
-    let w: JSONStreamWriter
+    private(set) var w: JSONStreamWriter
     private(set) var objectCount = 0
 
     init(layout: ClusterLayout, state: ChangeState, t0: Date, now: Date, interval: TimeInterval, writer: JSONStreamWriter) {
         l = layout; self.state = state; self.t0 = t0; self.now = now; snapshotInterval = interval; w = writer
     }
 
-    mutating func write() {
-        w.object {
-            w.field("apiVersion", "v1")
-            w.array("items") {
-                namespaces(); serviceAccounts(); pods(); deployments(); replicaSets(); statefulSets(); daemonSets()
-                jobs(); cronJobs(); services(); ingresses(); networkPolicies(); roles(); roleBindings()
-                clusterRoles(); clusterRoleBindings(); secrets(); configMaps(); secretProviderClasses()
-            }
-            w.field("kind", "List")
-            w.object("metadata") { w.field("resourceVersion", "") }
+    /// The resources of the collector's `kubectl get` command, in its order.
+    static let resources = ["namespaces", "serviceaccounts", "pods", "deployments", "replicasets", "statefulsets", "daemonsets",
+                            "jobs", "cronjobs", "services", "ingresses", "networkpolicies", "roles", "rolebindings", "clusterroles",
+                            "clusterrolebindings", "secrets", "configmaps", "secretproviderclasses"]
+
+    private mutating func writeResource(_ name: String) {
+        switch name {
+        case "namespaces": namespaces()
+        case "serviceaccounts": serviceAccounts()
+        case "pods": pods()
+        case "deployments": deployments()
+        case "replicasets": replicaSets()
+        case "statefulsets": statefulSets()
+        case "daemonsets": daemonSets()
+        case "jobs": jobs()
+        case "cronjobs": cronJobs()
+        case "services": services()
+        case "ingresses": ingresses()
+        case "networkpolicies": networkPolicies()
+        case "roles": roles()
+        case "rolebindings": roleBindings()
+        case "clusterroles": clusterRoles()
+        case "clusterrolebindings": clusterRoleBindings()
+        case "secrets": secrets()
+        case "configmaps": configMaps()
+        case "secretproviderclasses": secretProviderClasses()
+        default: fatalError("unknown resource \(name)")
         }
+    }
+
+    /// `kubernetes.json`: every resource in one List (the writer given at init).
+    mutating func write() {
+        let writer = w
+        writer.object {
+            writer.field("apiVersion", "v1")
+            writer.array("items") { for r in Self.resources { writeResource(r) } }
+            writer.field("kind", "List")
+            writer.object("metadata") { writer.field("resourceVersion", "") }
+        }
+    }
+
+    /// `kubernetes/<resource>.json`: one List per resource, as `kubectl get <resource> -A -o json` prints.
+    mutating func writeSplit(directory: String) throws -> Int {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var bytes = 0
+        for r in Self.resources {
+            let writer = try JSONStreamWriter(path: "\(directory)/\(r).json", indent: 4)
+            w = writer
+            writer.object {
+                writer.field("apiVersion", "v1")
+                writer.array("items") { writeResource(r) }
+                writer.field("kind", "List")
+                writer.object("metadata") { writer.field("resourceVersion", "") }
+            }
+            try writer.close()
+            bytes += writer.bytesWritten
+        }
+        return bytes
     }
 
     // MARK: Shared pieces

@@ -41,11 +41,12 @@ func percentile(_ xs: [Double], _ p: Double) -> Double {
     return s[min(s.count - 1, max(0, rank - 1))]
 }
 
-/// Total size of the regular files directly inside a directory (a bundle's raw JSON).
+/// Total size of a bundle's regular files (including `kubernetes/*.json`), hidden files excluded.
 func directoryBytes(_ dir: String) -> Int {
     let fm = FileManager.default
     var total = 0
-    for f in (try? fm.contentsOfDirectory(atPath: dir)) ?? [] {
+    guard let files = fm.enumerator(atPath: dir) else { return 0 }
+    for case let f as String in files where !f.split(separator: "/").contains(where: { $0.hasPrefix(".") }) {
         let attrs = try? fm.attributesOfItem(atPath: "\(dir)/\(f)")
         if attrs?[.type] as? FileAttributeType == .typeRegular { total += (attrs?[.size] as? Int) ?? 0 }
     }
