@@ -80,9 +80,11 @@ enum AuthChecks {
             .filter { c.admit(kind: $0.kind, namespace: $0.meta.namespace, name: $0.meta.name) }
             .sorted { $0.ref < $1.ref }
         let wildcard = userRoles.filter { $0.rules.contains(where: RBACRules.hasWildcard) }
+        // A set, not a scan of `wildcard` per binding (O(bindings × wildcard roles)).
+        let wildcardRefs = Set(wildcard.map(\.ref))
         var bound = Set<KubeRef>()
         for b in index.bindings where !RBACRules.isManaged(b, c) {
-            guard let r = index.role(for: b), wildcard.contains(where: { $0.ref == r.ref }) else { continue }
+            guard let r = index.role(for: b), wildcardRefs.contains(r.ref) else { continue }
             if b.subjects.contains(where: { !RBACRules.isSystemSubject($0, binding: b, c) }) { bound.insert(r.ref) }
         }
         let affected = wildcard.map { r in

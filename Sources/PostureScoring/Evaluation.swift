@@ -68,8 +68,13 @@ final class EvaluationContext {
     private(set) var usedExceptionIndices: Set<Int> = []
     private var seenWaived = Set<String>()
 
-    init(snapshot: Snapshot, configuration: ScoringConfiguration, checkID: String, objectWaivers: [ObjectWaiverPattern]) {
+    /// Derived lists shared by the contexts of one `score` call.
+    let shared: SharedDerivations
+
+    init(snapshot: Snapshot, configuration: ScoringConfiguration, checkID: String, objectWaivers: [ObjectWaiverPattern],
+         shared: SharedDerivations = SharedDerivations()) {
         self.snapshot = snapshot; self.configuration = configuration; self.checkID = checkID; self.objectWaivers = objectWaivers
+        self.shared = shared
     }
 
     var cluster: ManagedCluster { snapshot.cluster }
@@ -99,6 +104,13 @@ final class EvaluationContext {
     /// Top-level workloads outside system namespaces that are not waived.
     func appWorkloads() -> [Workload] {
         guard let k8s else { return [] }
+        // Without object waivers `admit` admits everything and records nothing, so the list is
+        // the same for every check: compute it once per score (a dozen checks ask for it, and
+        // recomputing it dominated scoring at 100,000 pods). With waivers, keep the original
+        // order of `admit` calls so the recorded waivers come out in the same order.
+        if objectWaivers.isEmpty {
+            return shared.appWorkloads { k8s.topLevelWorkloads.filter { !isSystemNamespace($0.meta.namespace) }.sorted { $0.ref < $1.ref } }
+        }
         return k8s.topLevelWorkloads
             .filter { !isSystemNamespace($0.meta.namespace) }
             .filter { admit(kind: $0.kind, namespace: $0.meta.namespace, name: $0.meta.name) }
@@ -114,6 +126,18 @@ final class EvaluationContext {
 
     var nodePoolPathPrefix: String { "agentPoolProfiles" }
     func poolPath(_ pool: NodePool, _ field: String) -> String { "\(nodePoolPathPrefix)[\(pool.name)].\(field)" }
+}
+
+/// Per-`score` memo of lists several checks derive from the same snapshot and configuration.
+final class SharedDerivations {
+    private var appWorkloadsMemo: [Workload]?
+    init() {}
+    func appWorkloads(_ compute: () -> [Workload]) -> [Workload] {
+        if let m = appWorkloadsMemo { return m }
+        let m = compute()
+        appWorkloadsMemo = m
+        return m
+    }
 }
 
 /// `*` matches any run of characters (including `/`); everything else matches itself, case-sensitively.

@@ -57,9 +57,14 @@ enum IdentChecks {
         }
         if !failing.isEmpty { return .fail("\(failing.count) labelled workload(s) cannot get a Workload Identity token", ev, affected: failing) }
 
+        // Workloads grouped by service account (in workload order): filtering every workload for
+        // every annotated service account was O(service accounts × workloads).
+        struct AccountKey: Hashable { var namespace: String?; var name: String }
+        var usersByAccount: [AccountKey: [Workload]] = [:]
+        for w in workloads { usersByAccount[AccountKey(namespace: w.meta.namespace, name: w.effectiveServiceAccountName), default: []].append(w) }
         var partial: [AffectedObject] = []
         for sa in annotated {
-            let users = workloads.filter { $0.meta.namespace == sa.meta.namespace && $0.effectiveServiceAccountName == sa.meta.name }
+            let users = usersByAccount[AccountKey(namespace: sa.meta.namespace, name: sa.meta.name)] ?? []
             if users.isEmpty {
                 partial.append(AffectedObject(kind: "ServiceAccount", namespace: sa.meta.namespace, name: sa.meta.name, detail: "annotated for Workload Identity but used by no workload"))
             } else {
@@ -163,12 +168,29 @@ enum IdentChecks {
         let workloads = c.appWorkloads()
         var saAutomount: [String: Bool] = [:]
         for sa in k8s.serviceAccounts { if let a = sa.automountServiceAccountToken { saAutomount["\(sa.meta.namespace ?? "")/\(sa.meta.name)"] = a } }
+        // Candidate bindings per service account, so each workload looks only at bindings that
+        // can name it: scanning every binding for every workload was O(workloads × bindings)
+        // and took minutes at 100,000 pods. The same predicate still decides, in the same order.
+        var bySA: [String: [Int]] = [:], byNamespaceGroup: [String: [Int]] = [:], allSA: [Int] = []
+        for (i, b) in index.bindings.enumerated() where !RBACRules.isManaged(b, c) {
+            for s in b.subjects {
+                if s.kind == "ServiceAccount", let ns = RBACRules.subjectNamespace(s, b) {
+                    bySA["\(ns)/\(s.name)", default: []].append(i)
+                } else if s.kind == "Group", s.name == "system:serviceaccounts" {
+                    allSA.append(i)
+                } else if s.kind == "Group", s.name.hasPrefix("system:serviceaccounts:") {
+                    byNamespaceGroup[String(s.name.dropFirst("system:serviceaccounts:".count)), default: []].append(i)
+                }
+            }
+        }
         var affected: [AffectedObject] = []
         for w in workloads {
             guard let ns = w.meta.namespace else { continue }
             let sa = w.effectiveServiceAccountName
             var reasons: [String] = []
-            for b in index.bindings where !RBACRules.isManaged(b, c) && RBACRules.bindsServiceAccount(b, namespace: ns, name: sa) {
+            let candidates = Set((bySA["\(ns)/\(sa)"] ?? []) + (byNamespaceGroup[ns] ?? []) + allSA).sorted()
+            for i in candidates where RBACRules.bindsServiceAccount(index.bindings[i], namespace: ns, name: sa) {
+                let b = index.bindings[i]
                 let rules = index.role(for: b)?.rules ?? []
                 if RBACRules.isAdminRole(name: b.roleRefName, rules: rules) {
                     reasons.append("\(b.roleRefKind) \(b.roleRefName) (admin) via \(b.kind) \(b.meta.name)")

@@ -1,0 +1,154 @@
+import ArgumentParser
+import Foundation
+import PostureModel
+import PostureStore
+import PostureViews
+
+struct OpenOnceResult: Codable {
+    var inProcessSeconds: Double
+    var peakRSSKB: Int
+    var renderedLines: Int
+}
+
+/// Store → first rendered overview frame, through PostureViews' headless entry point (what
+/// `aksposture export --view overview` will call); the parent times the whole process.
+struct OpenOnce: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "open-once",
+        abstract: "Open a store, render the overview once and print figures as one JSON line (used by `run`).")
+
+    @Argument(help: "Store file.") var store: String
+    @Option(help: "Pane to render.") var pane: String = "overview"
+    @Option var width = 160
+    @Option var height = 48
+
+    func run() throws {
+        let start = monotonicSeconds()
+        guard let p = PaneID(name: pane) else { throw ValidationError("unknown pane \(pane)") }
+        let reader = try PostureStore(path: URL(fileURLWithPath: store), readOnly: true)
+        let screen = try renderPane(p, reader: reader, options: ConsoleOptions(initialPane: p), width: width, height: height, now: Date())
+        let lines = screen.textLines().filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.count
+        try emitJSON(OpenOnceResult(inProcessSeconds: monotonicSeconds() - start, peakRSSKB: procStatusKB("VmHWM") ?? -1, renderedLines: lines))
+    }
+}
+
+struct InteractOnceResult: Codable {
+    struct Series: Codable { var action: String; var samples: [Double] }
+    var pane: String
+    var openSeconds: Double
+    var firstRenderSeconds: Double
+    var series: [Series]
+    var statusLine: String
+    var peakRSSKB: Int
+}
+
+/// Keypress → frame on the biggest list of a store's newest snapshot, in-process.
+struct InteractOnce: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "interact-once",
+        abstract: "Drive ConsoleApp on a list pane and print per-keypress render times as one JSON line (used by `run`).")
+
+    @Argument(help: "Store file.") var store: String
+    @Option(help: "List pane: secrets, identities or network.") var pane: String = "secrets"
+    @Option(help: "Keypresses per action.") var presses = 200
+
+    func run() throws {
+        guard let p = PaneID(name: pane) else { throw ValidationError("unknown pane \(pane)") }
+        let width = 160, height = 48
+        let reader = try PostureStore(path: URL(fileURLWithPath: store), readOnly: true)
+        let now = Date()
+        let (app, open) = measure { ConsoleApp(reader: reader, options: ConsoleOptions(initialPane: p), now: now) }
+        let (first, firstRender) = measure { app.render(width: width, height: height) }
+        _ = first
+        func frame(_ keys: [Key]) -> Double {
+            let t = monotonicSeconds()
+            for k in keys { _ = app.handle(k, now: now) }
+            _ = app.render(width: width, height: height)
+            return monotonicSeconds() - t
+        }
+        var scroll: [Double] = [], page: [Double] = [], filter: [Double] = []
+        for _ in 0..<presses { scroll.append(frame([.down])) }
+        for _ in 0..<presses { page.append(frame([.pageDown])) }
+        _ = frame([.home])
+        // Typing a filter: each sample is one more character (the prompt re-filters the list).
+        let words = ["payments", "helm", "release", "checkout", "ledger", "tls", "credentials", "search", "analytics", "settings"]
+        var typed = 0
+        var w = 0
+        while typed < presses {
+            _ = frame([.char("/")])
+            for ch in words[w % words.count] where typed < presses {
+                filter.append(frame([.char(ch)]))
+                typed += 1
+            }
+            _ = frame([.enter])
+            _ = frame([.escape])
+            w += 1
+        }
+        let last = app.render(width: width, height: height).textLines()
+        try emitJSON(InteractOnceResult(pane: pane, openSeconds: open, firstRenderSeconds: firstRender,
+                                        series: [.init(action: "scroll by one (Down)", samples: scroll),
+                                                 .init(action: "page down (PgDn)", samples: page),
+                                                 .init(action: "filter: one more character", samples: filter)],
+                                        statusLine: last.last ?? "", peakRSSKB: procStatusKB("VmHWM") ?? -1))
+    }
+}
+
+extension Bench {
+    /// A store holding one imported snapshot of `scale` (kept between runs; keyed by generator version).
+    func viewStore(_ scale: ClusterScale) throws -> String {
+        let path = "\(plan.work)/stores/view-\(scale.name)-seed\(plan.seed).sqlite"
+        let marker = path + ".complete"
+        if (try? String(contentsOfFile: marker, encoding: .utf8)) == BundleCache.generatorVersion { return path }
+        let bundle = try BundleCache.bundle(scale, seed: plan.seed, work: plan.work)
+        try FileManager.default.createDirectory(atPath: "\(plan.work)/stores", withIntermediateDirectories: true)
+        removeStore(path)
+        FileHandle.standardError.write(Data("importing \(scale.name) bundle into \(path)…\n".utf8))
+        let (r, _) = try Child.runJSON([selfExecutable, "import-once", bundle, path], as: ImportOnceResult.self)
+        FileHandle.standardError.write(Data("  \(r.objects) objects in \(secs(r.totalSeconds)), peak RSS \(mb(r.peakRSSKB * 1024))\n".utf8))
+        try BundleCache.generatorVersion.write(toFile: marker, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    // MARK: 3. Open
+
+    mutating func openRows(_ table: inout ResultTable) throws {
+        let small = try viewStore(.S)
+        let large = try viewStore(plan.openScale)
+        func runs(_ store: String) throws -> [(OpenOnceResult, ChildResult)] {
+            try (0..<5).map { _ in try Child.runJSON([selfExecutable, "open-once", store], as: OpenOnceResult.self) }
+        }
+        let s = try runs(small), l = try runs(large)
+        let sWall = median(s.map(\.1.seconds)), lWall = median(l.map(\.1.seconds))
+        let ratio = lWall / sWall
+        let how = "process start → first 160×48 overview Screen (PostureViews renderPane; `aksposture export` does not exist yet); median of 5"
+        table.add(ResultRow(number: 3, figure: "open: start → overview", scale: "S", measured: ms(sWall), target: "-", met: nil,
+                            note: how))
+        table.add(ResultRow(number: 3, figure: "open: start → overview", scale: plan.openScale.name, measured: String(format: "%@ = %.2f× S", ms(lWall), ratio),
+                            target: "≤ 1.2× S", met: plan.openScale.name == "S" ? nil : ratio <= 1.2,
+                            note: "in-process part \(ms(median(l.map(\.0.inProcessSeconds)))) (S: \(ms(median(s.map(\.0.inProcessSeconds)))))"))
+        let peak = l.map(\.0.peakRSSKB).max()! * 1024
+        table.add(ResultRow(number: 3, figure: "open: peak RSS (VmHWM)", scale: plan.openScale.name, measured: mb(peak),
+                            target: "≤ 100 MB", met: plan.openScale.name == "S" ? nil : peak <= 100_000_000,
+                            note: "S: \(mb(s.map(\.0.peakRSSKB).max()! * 1024))"))
+    }
+
+    // MARK: 4. Interaction
+
+    mutating func interactionRows(_ table: inout ResultTable) throws {
+        let store = try viewStore(plan.openScale)
+        // The Secrets pane is the longest list of a generated snapshot (every Secret, plus
+        // SecretProviderClasses, vaults and secret-reading workloads).
+        let (r, _) = try Child.runJSON([selfExecutable, "interact-once", store, "--pane", "secrets", "--presses", plan.quick ? "50" : "300"],
+                                       as: InteractOnceResult.self)
+        for s in r.series {
+            let p50 = percentile(s.samples, 50), p99 = percentile(s.samples, 99)
+            table.add(ResultRow(number: 4, figure: "keypress → frame: \(s.action)", scale: plan.openScale.name,
+                                measured: "p50 \(ms(p50)), p99 \(ms(p99))", target: "p99 ≤ 10 ms",
+                                met: plan.openScale.name == "S" ? nil : p99 <= 0.010,
+                                note: "\(s.samples.count) presses, max \(ms(s.samples.max() ?? .nan))"))
+        }
+        table.add(ResultRow(number: 4, figure: "secrets pane: open + first frame", scale: plan.openScale.name,
+                            measured: "\(secs(r.openSeconds)) + \(secs(r.firstRenderSeconds))", target: "-", met: nil,
+                            note: "ConsoleApp init on the store, then the first render (which builds the pane's rows); peak RSS \(mb(r.peakRSSKB * 1024))"))
+    }
+}
