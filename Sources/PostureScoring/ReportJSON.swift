@@ -56,34 +56,7 @@ enum JSONValue {
         return s
     }
 
-    static func invisible(_ v: UInt32) -> Bool {
-        switch v {
-        case 0x00AD, 0x061C, 0x180E, 0x200B...0x200F, 0x2028...0x202E, 0x2060...0x206F, 0xFEFF, 0xFFF9...0xFFFB: true
-        default: false
-        }
-    }
-
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                // Also bidi controls, zero-width and other invisible format characters: escaped,
-                // the string decodes the same, but `cat report.json` cannot reorder or hide text.
-                if u.value < 0x20 || u.value == 0x7F || (0x80...0x9F).contains(u.value) || Self.invisible(u.value) {
-                    out += String(format: "\\u%04x", u.value)
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func quote(_ s: String) -> String { JSONText.quote(s) }
 }
 
 /// The machine-readable report printed by `aksposture score --format json`.
