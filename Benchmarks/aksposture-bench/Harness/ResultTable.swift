@@ -18,10 +18,14 @@ struct ResultTable {
     var started: Date
     var rows: [ResultRow] = []
     var omitted: [String] = []
+    var loadAtStart = MachineInfo.loadAverage()
+    /// Rewritten after every row, so a long run that is stopped still leaves the rows it measured.
+    var outPath: String?
 
     mutating func add(_ r: ResultRow) {
         rows.append(r)
         FileHandle.standardError.write(Data("  #\(r.number) \(r.figure) [\(r.scale)] = \(r.measured) (target \(r.target))\n".utf8))
+        if let outPath { try? render().write(toFile: outPath, atomically: true, encoding: .utf8) }
     }
 
     func render() -> String {
@@ -33,7 +37,8 @@ struct ResultTable {
         var widths = [Int](repeating: 0, count: headers.count)
         for row in cells { for (i, c) in row.enumerated() { widths[i] = max(widths[i], c.count) } }
         var out = "aksposture benchmarks, \(rfc3339(started))\n"
-        out += "machine: \(machine.line)\n\n"
+        out += "machine: \(machine.line)\n"
+        out += "load average (1/5/15 min): \(loadAtStart) at start, \(MachineInfo.loadAverage()) at end\n\n"
         for (k, row) in cells.enumerated() {
             out += row.enumerated().map { i, c in i == row.count - 1 ? c : c.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
                 .joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"

@@ -54,6 +54,7 @@ struct Run: ParsableCommand {
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
 
         var table = ResultTable(machine: .current(), started: Date())
+        table.outPath = outTable
         FileHandle.standardError.write(Data("machine: \(table.machine.line)\nwork directory: \(work)\n".utf8))
         var bench = Bench(plan: plan)
         try bench.runAll(into: &table)

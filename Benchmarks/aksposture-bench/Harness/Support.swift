@@ -83,6 +83,12 @@ struct MachineInfo {
     }
 
     var line: String { "\(cores) cores (nproc), \(cpuModel), \(memory) RAM, \(kernel)" }
+
+    /// The 1-, 5- and 15-minute load averages: other work on the machine inflates every timing.
+    static func loadAverage() -> String {
+        let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? ""
+        return text.split(separator: " ").prefix(3).joined(separator: " ")
+    }
 }
 
 /// A child process run to completion with its wall time and peak RSS (from wait4's rusage).

@@ -66,7 +66,7 @@ struct InteractOnce: ParsableCommand {
             _ = app.render(width: width, height: height)
             return monotonicSeconds() - t
         }
-        var scroll: [Double] = [], page: [Double] = [], filter: [Double] = []
+        var scroll: [Double] = [], page: [Double] = [], filter: [Double] = [], firstChar: [Double] = [], laterChars: [Double] = []
         for _ in 0..<presses { scroll.append(frame([.down])) }
         for _ in 0..<presses { page.append(frame([.pageDown])) }
         _ = frame([.home])
@@ -76,8 +76,11 @@ struct InteractOnce: ParsableCommand {
         var w = 0
         while typed < presses {
             _ = frame([.char("/")])
-            for ch in words[w % words.count] where typed < presses {
-                filter.append(frame([.char(ch)]))
+            for (i, ch) in words[w % words.count].enumerated() where typed < presses {
+                let t = frame([.char(ch)])
+                filter.append(t)
+                // The first character filters the whole list; later ones narrow the previous matches.
+                if i == 0 { firstChar.append(t) } else { laterChars.append(t) }
                 typed += 1
             }
             _ = frame([.enter])
@@ -88,7 +91,9 @@ struct InteractOnce: ParsableCommand {
         try emitJSON(InteractOnceResult(pane: pane, openSeconds: open, firstRenderSeconds: firstRender,
                                         series: [.init(action: "scroll by one (Down)", samples: scroll),
                                                  .init(action: "page down (PgDn)", samples: page),
-                                                 .init(action: "filter: one more character", samples: filter)],
+                                                 .init(action: "filter: one more character", samples: filter),
+                                                 .init(action: "  of which the first character", samples: firstChar),
+                                                 .init(action: "  of which later characters", samples: laterChars)],
                                         statusLine: last.last ?? "", peakRSSKB: procStatusKB("VmHWM") ?? -1))
     }
 }
@@ -142,10 +147,12 @@ extension Bench {
                                        as: InteractOnceResult.self)
         for s in r.series {
             let p50 = percentile(s.samples, 50), p99 = percentile(s.samples, 99)
+            let breakdown = s.action.hasPrefix(" ")
+            let over = s.samples.filter { $0 > 0.010 }.count
             table.add(ResultRow(number: 4, figure: "keypress → frame: \(s.action)", scale: plan.openScale.name,
-                                measured: "p50 \(ms(p50)), p99 \(ms(p99))", target: "p99 ≤ 10 ms",
-                                met: plan.openScale.name == "S" ? nil : p99 <= 0.010,
-                                note: "\(s.samples.count) presses, max \(ms(s.samples.max() ?? .nan))"))
+                                measured: "p50 \(ms(p50)), p99 \(ms(p99))", target: breakdown ? "-" : "p99 ≤ 10 ms",
+                                met: breakdown || plan.openScale.name == "S" ? nil : p99 <= 0.010,
+                                note: "\(s.samples.count) presses, max \(ms(s.samples.max() ?? .nan)), \(over) over 10 ms"))
         }
         table.add(ResultRow(number: 4, figure: "secrets pane: open + first frame", scale: plan.openScale.name,
                             measured: "\(secs(r.openSeconds)) + \(secs(r.firstRenderSeconds))", target: "-", met: nil,
