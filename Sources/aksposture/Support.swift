@@ -31,15 +31,11 @@ struct CLIError: Error, CustomStringConvertible {
 }
 
 enum Duration {
-    /// Parses `90s`, `5m`, `1h`, `2d` (a bare number is seconds).
+    /// Command-line durations use the configuration file's grammar (`90s`, `5m`, `1h30m`, `2d`);
+    /// a bare number is also accepted, as seconds.
     static func parse(_ text: String) throws -> TimeInterval {
-        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
-        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
-        for (suffix, factor) in units where t.hasSuffix(suffix) {
-            if let v = Double(t.dropLast(suffix.count)), v > 0 { return v * factor }
-        }
-        if let v = Double(t), v > 0 { return v }
-        throw CLIError("invalid duration '\(text)' (use e.g. 30s, 5m, 1h, 2d)")
+        if let v = Double(text.trimmingCharacters(in: .whitespaces)), v > 0, v.isFinite { return v }
+        do { return try ConfigDuration.parse(text).seconds } catch { throw CLIError("\(error)") }
     }
 }
 
