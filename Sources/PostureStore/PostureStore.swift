@@ -74,6 +74,12 @@ public final class PostureStore: PostureReader, Sendable {
             }
             try Self.prepareDirectory(directory, storePath: filePath)
             let created = try Self.createFileIfMissing(filePath)
+            // Two processes opening one new store for writing would both run the migrations
+            // ("table store_state already exists"). An flock on the file (independent of SQLite's
+            // own fcntl locks) serializes the check-and-migrate part of opening.
+            let openLock = open(filePath, O_RDONLY | O_CLOEXEC)
+            if openLock >= 0 { while flock(openLock, LOCK_EX) != 0 && errno == EINTR {} }
+            defer { if openLock >= 0 { flock(openLock, LOCK_UN); close(openLock) } }
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
             configuration.label = "aksposture.store"
