@@ -122,7 +122,7 @@ final class ConcurrencyTests: XCTestCase {
         let bundles = SeedSource().demoBundles()
         guard bundles.count >= 4 else { throw XCTSkip("demo bundles missing") }
         var failures: [String] = []
-        for round in 0..<6 {
+        for round in 0..<10 {
             let store = work.appendingPathComponent("new-\(round)/store.sqlite")
             let children = try (0..<4).map { i in
                 try Child(["write", "--store", store.path, "--seconds", "0.01", "--interval", "0"] + [bundles[i].path])
