@@ -44,13 +44,18 @@ for entry in "${ENTRIES[@]}"; do
   echo "== $entry: $RUNS runs, $seeds seeds, max_len $maxlen"
   start=$(date +%s)
   set +e
-  AKSPOSTURE_FUZZ_ENTRY="$entry" SWIFT_BACKTRACE=enable=no \
+  # The bundle entry's scratch directory (libFuzzer exits without running deinit): on tmpfs when
+  # available, removed after the entry.
+  scratch_parent=/dev/shm; [ -w /dev/shm ] || scratch_parent="$WORK"
+  scratch="$(mktemp -d "$scratch_parent/aksposture-fuzz-scratch-XXXXXX")"
+  AKSPOSTURE_FUZZ_ENTRY="$entry" AKSPOSTURE_FUZZ_SCRATCH="$scratch" SWIFT_BACKTRACE=enable=no \
   ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:symbolize=1" \
     "$FUZZER" -runs="$RUNS" -timeout=1 -max_len="$maxlen" -rss_limit_mb=4096 -malloc_limit_mb=4096 \
       -dict=Fuzz/json.dict -print_final_stats=1 -artifact_prefix="$artifacts" \
       "$corpus" "$WORK/seeds/$entry" >"$log" 2>&1
   rc=$?
   set -e
+  rm -rf "$scratch"
   secs=$(( $(date +%s) - start ))
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
   rss=$(grep -o 'stat::peak_rss_mb: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")

@@ -74,6 +74,14 @@ public final class PostureStore: PostureReader, Sendable {
             }
             try Self.prepareDirectory(directory, storePath: filePath)
             let created = try Self.createFileIfMissing(filePath)
+            // Two processes opening one new store for writing would both run the migrations
+            // ("table store_state already exists"). An flock serializes the check-and-migrate part
+            // of opening. It is taken on the store's directory, never on the database file:
+            // closing any descriptor of the database file drops every POSIX lock SQLite holds on
+            // it in this process, and another process may then delete the WAL under our writes.
+            let openLock = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if openLock >= 0 { while flock(openLock, LOCK_EX) != 0 && errno == EINTR {} }
+            defer { if openLock >= 0 { flock(openLock, LOCK_UN); close(openLock) } }
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
             configuration.label = "aksposture.store"

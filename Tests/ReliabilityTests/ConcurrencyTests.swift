@@ -98,8 +98,17 @@ final class ConcurrencyTests: XCTestCase {
         guard !bundles.isEmpty else { throw XCTSkip("demo bundles missing") }
         let store = work.appendingPathComponent("store/store.sqlite")
         let seconds = min(Self.seconds, 6)
-        let writers = try (0..<2).map { _ in try Child(["write", "--store", store.path, "--seconds", String(seconds), "--interval", "0.05"] + bundles.map(\.path)) }
-        let results = writers.map { $0.wait() }
+        // One long collector, and short ones coming and going while it writes: a process that
+        // opens or leaves the store must never cost the long one a committed snapshot.
+        let long = try Child(["write", "--store", store.path, "--seconds", String(seconds), "--interval", "0.05"] + bundles.map(\.path))
+        usleep(500_000)
+        var results: [(Int32, String)] = []
+        for _ in 0..<3 {
+            let short = try Child(["write", "--store", store.path, "--seconds", String(seconds / 5), "--interval", "0.05"] + bundles.map(\.path))
+            results.append(short.wait())
+            usleep(200_000)
+        }
+        results.append(long.wait())
         var all: [Int64] = []
         for (status, output) in results {
             let errors = output.split(separator: "\n").filter { $0.hasPrefix("ERROR") }
@@ -122,7 +131,7 @@ final class ConcurrencyTests: XCTestCase {
         let bundles = SeedSource().demoBundles()
         guard bundles.count >= 4 else { throw XCTSkip("demo bundles missing") }
         var failures: [String] = []
-        for round in 0..<6 {
+        for round in 0..<10 {
             let store = work.appendingPathComponent("new-\(round)/store.sqlite")
             let children = try (0..<4).map { i in
                 try Child(["write", "--store", store.path, "--seconds", "0.01", "--interval", "0"] + [bundles[i].path])
