@@ -68,15 +68,41 @@ let package = Package(
         .executableTarget(
             name: "aksposture-ttyprobe",
             dependencies: ["TerminalUI", "PostureViews"]),
+        // Reliability: importer fuzzing (libFuzzer in the fuzz build, a replay/seed tool
+        // otherwise) and the harness shared with ReliabilityTests. See RELIABILITY.md.
+        .target(
+            name: "FuzzSupport",
+            dependencies: ["PostureImport", "PostureModel"],
+            path: "Fuzz/FuzzSupport"),
+        .executableTarget(
+            name: "aksposture-fuzz-import",
+            dependencies: ["FuzzSupport"],
+            path: "Fuzz/ImportFuzz"),
+        // Writer and reader loops for the concurrency runs (quick in ReliabilityTests, long in
+        // Scripts/reliability/concurrency.sh).
+        .executableTarget(
+            name: "aksposture-stress",
+            dependencies: ["FuzzSupport", "PostureImport", "PostureModel", "PostureStore", "PostureScoring", "PostureViews"],
+            path: "Fuzz/StressDriver"),
         .testTarget(name: "PostureModelTests", dependencies: ["PostureModel"]),
         .testTarget(
             name: "PostureImportTests",
             dependencies: ["PostureImport", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "PostureStoreTests", dependencies: ["PostureStore", "PostureImport"]),
         .testTarget(name: "PostureScoringTests", dependencies: ["PostureScoring", "PostureImport"]),
-        .testTarget(name: "PostureViewsTests", dependencies: ["PostureViews", "PostureScoring", "PostureImport"]),
+        .testTarget(name: "PostureViewsTests", dependencies: ["PostureViews", "PostureScoring", "PostureImport"],
+                    exclude: ["__Snapshots__"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "PostureOutputTests", dependencies: ["PostureOutput"]),
-        .testTarget(name: "CLITests", dependencies: ["aksposture"]),
+        .testTarget(name: "CLITests", dependencies: ["aksposture"], exclude: ["__Snapshots__"]),
+        .testTarget(
+            name: "ReliabilityTests",
+            dependencies: [
+                "FuzzSupport", "PostureModel", "PostureImport", "PostureStore", "PostureScoring",
+                "PostureViews", "PostureOutput",
+                // Built for the process-level tests (kill -9, faults, signals); run as binaries.
+                "aksposture", "aksposture-stress",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
     ]
 )

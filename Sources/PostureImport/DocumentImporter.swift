@@ -114,7 +114,9 @@ public enum DocumentImporter {
             case .item(_, let value):
                 sawItems = true
                 let hasKind = value.isObject && (value["kind"].map { !$0.isNull } ?? false)
-                if hasKind {
+                // A non-object item is rejected by `add` at once instead of being buffered with the
+                // kindless items: a list of a million scalars cost ~1 s of CPU and a node per element.
+                if hasKind || !value.isObject {
                     try KubernetesNormalizer.add(value, defaultKind: nil, into: &inventory)
                 } else if let kind = fileKind ?? itemKind(ofList: listKind) {
                     try KubernetesNormalizer.add(value, defaultKind: kind, into: &inventory)

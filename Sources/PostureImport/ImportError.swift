@@ -1,3 +1,5 @@
+import PostureModel
+
 /// An input the importer refused. Always names the file and the place inside it.
 public struct ImportError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The file (bundle-relative where possible, e.g. `cluster-a/kubernetes.json`).
@@ -11,5 +13,8 @@ public struct ImportError: Error, CustomStringConvertible, Sendable, Equatable {
     public init(file: String, path: String, message: String, byteOffset: Int? = nil) {
         self.file = file; self.path = path; self.message = message; self.byteOffset = byteOffset
     }
-    public var description: String { "\(file): \(path): \(message)" }
+    /// What an operator sees. Messages quote input (a hostile `collected.json` state, a JSON key
+    /// in the path), and every printer (the CLI's `import failed:` line, ArgumentParser's `Error:`)
+    /// writes this to a terminal, so it goes through the one sanitizer. The fields keep the raw text.
+    public var description: String { TerminalText.sanitize("\(file): \(path): \(message)") }
 }

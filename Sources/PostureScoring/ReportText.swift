@@ -1,27 +1,9 @@
 import Foundation
 import PostureModel
 
-/// Makes cluster-sourced text safe for a terminal, with the same placeholders as
-/// `PostureViews.TerminalText.sanitize` (PostureScoring cannot depend on PostureViews):
-/// C0 controls become Control Pictures, DEL `␡`, C1/bidi/zero-width/invisible characters `�`.
+/// Cluster-sourced text in reports goes through the one sanitizer.
 enum ExportText {
-    static func clean(_ s: String) -> String {
-        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return s }
-        var out = String.UnicodeScalarView()
-        for u in s.unicodeScalars {
-            let v = u.value
-            switch v {
-            case 0x00...0x1F: out.append(Unicode.Scalar(0x2400 + v)!)
-            case 0x7F: out.append("\u{2421}")
-            case 0x80...0x9F, 0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E,
-                 0x200B...0x200F, 0x2028...0x202E, 0x2060...0x206F, 0x3164, 0xFEFF, 0xFFA0,
-                 0xFFF9...0xFFFB, 0x1D173...0x1D17A, 0xE0000...0xE007F, 0xFFFE, 0xFFFF:
-                out.append("\u{FFFD}")
-            default: out.append(u)
-            }
-        }
-        return String(out)
-    }
+    static func clean(_ s: String) -> String { TerminalText.sanitize(s) }
 }
 
 /// The compact plain-text report of `aksposture score --format text`: overall score, category

@@ -68,6 +68,10 @@ public final class PostureStore: PostureReader, Sendable {
             reader = queue
             writer = nil
         } else {
+            if Self.isOnReadOnlyFilesystem(filePath) {
+                throw StoreError(path: filePath, message: "store is on a read-only filesystem: it can be viewed, "
+                                 + "but importing and collecting need a writable location")
+            }
             try Self.prepareDirectory(directory, storePath: filePath)
             let created = try Self.createFileIfMissing(filePath)
             var configuration = Configuration()
@@ -433,8 +437,34 @@ public final class PostureStore: PostureReader, Sendable {
             _ = try queue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM sqlite_master") }
             return queue
         } catch {
+            // On a read-only filesystem SQLite can neither find nor create the WAL index (-shm)
+            // of a cleanly closed store, and refuses to open it. Nobody can write there, so
+            // opening it as immutable (no locks, no -shm) is exact.
+            if isOnReadOnlyFilesystem(filePath), let queue = try? openImmutable(filePath) { return queue }
             throw storeError(error, path: filePath, doing: "open read-only")
         }
+    }
+
+    static func filesystemIsFull(_ filePath: String) -> Bool {
+        var info = statvfs()
+        guard statvfs((filePath as NSString).deletingLastPathComponent, &info) == 0 else { return false }
+        return UInt64(info.f_bavail) * UInt64(info.f_frsize) < 64 * 1024
+    }
+
+    static func isOnReadOnlyFilesystem(_ filePath: String) -> Bool {
+        var info = statvfs()
+        guard statvfs((filePath as NSString).deletingLastPathComponent, &info) == 0 else { return false }
+        return info.f_flag & UInt(ST_RDONLY) != 0
+    }
+
+    static func openImmutable(_ filePath: String) throws -> DatabaseQueue {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.label = "aksposture.store.immutable"
+        let uri = URL(fileURLWithPath: filePath).absoluteString + "?immutable=1"
+        let queue = try DatabaseQueue(path: uri, configuration: configuration)
+        _ = try queue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM sqlite_master") }
+        return queue
     }
 
     static func checkCompatible(_ db: Database, storePath: String, readOnly: Bool) throws {
@@ -442,7 +472,10 @@ public final class PostureStore: PostureReader, Sendable {
         let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
         let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
         if applicationID != StoreSchema.applicationID {
-            if applicationID != 0 || version != 0 || !tables.isEmpty {
+            // Only `grdb_migrations`: another aksposture is creating this store right now (the
+            // migrator commits that table before the schema); treat it as empty, the migrator
+            // then waits for the creator's transaction and finds the schema in place.
+            if applicationID != 0 || version != 0 || !tables.allSatisfy({ $0 == "grdb_migrations" }) {
                 let shown = tables.prefix(5).joined(separator: ", ") + (tables.count > 5 ? ", …" : "")
                 throw StoreError(path: storePath, message: "not an aksposture store (an SQLite database of something else: "
                                  + "application_id \(applicationID), tables: \(shown.isEmpty ? "none" : shown))")
@@ -481,6 +514,10 @@ public final class PostureStore: PostureReader, Sendable {
                 return StoreError(path: path, message: "cannot open the store file (\(error.message ?? "cannot open")); cannot \(action)")
             case .SQLITE_FULL:
                 return StoreError(path: path, message: "disk full; cannot \(action)")
+            case .SQLITE_IOERR where filesystemIsFull(path):
+                // A full disk can surface as an I/O error, e.g. when the WAL index cannot grow.
+                return StoreError(path: path, message: "disk full (no space left on the filesystem holding the store; "
+                                  + "\(error.message ?? "disk I/O error")); cannot \(action)")
             default:
                 return StoreError(path: path, message: "cannot \(action): \(error.message ?? "\(error)")")
             }

@@ -29,7 +29,8 @@ public struct Capability: OptionSet, Sendable, Hashable {
     public static func granted(in mode: ConsoleMode) -> Capability {
         switch mode {
         case .interactive: [.navigates, .opensPrompt, .writesFile, .switchesStore, .quits]
-        case .kiosk: [.navigates, .quits]
+        // No `.quits`: a kiosk ends only on a signal or the `--exit-key` its runner intercepts.
+        case .kiosk: [.navigates]
         }
     }
 }
@@ -37,7 +38,11 @@ public struct Capability: OptionSet, Sendable, Hashable {
 public enum ActionID: String, Sendable, Hashable, CaseIterable {
     case help, command, filter, back, drill, viewSnapshot, switchCluster, delta
     case up, down, pageUp, pageDown, top, bottom, nextPane, prevPane, jumpCategory
-    case redraw, save, quit
+    case redraw, save, saveAll, quit
+
+    /// What a kiosk keeps: looking around, never entering a past snapshot, a prompt or a detail
+    /// it cannot leave. Its runner turns Tab/S-Tab into steps of the rotation.
+    static let kiosk: Set<ActionID> = [.help, .back, .up, .down, .pageUp, .pageDown, .top, .bottom, .nextPane, .prevPane, .redraw]
 }
 
 public struct Action: Sendable, Hashable {
@@ -77,12 +82,22 @@ public struct ActionTable: Sendable {
                    help: "Jump to " + Category.allCases.enumerated().map { "\($0.offset + 1) \($0.element.rawValue)" }.joined(separator: ", "),
                    panes: all, capabilities: .navigates),
             Action(id: .redraw, keys: [.ctrl("l")], name: "redraw", help: "Repaint the terminal", panes: all, capabilities: .navigates),
-            Action(id: .save, keys: [.ctrl("s")], name: "save", help: "Save the current pane, all rows, as text", panes: all, capabilities: .writesFile),
+            Action(id: .save, keys: [.char("x")], name: "export", help: "Write this screen as plain text to the export directory", panes: all, capabilities: .writesFile),
+            Action(id: .saveAll, keys: [.char("X")], name: "export all", help: "Write the whole current list (every row) as plain text", panes: all, capabilities: .writesFile),
             Action(id: .quit, keys: [.char("q")], name: "quit", help: "Quit", panes: all, capabilities: .quits),
         ]
         let granted = Capability.granted(in: mode)
-        let actions = everything.filter { a in
-            granted.isSuperset(of: a.capabilities) && (a.id != .save || canExport)
+        var actions = everything.filter { a in
+            granted.isSuperset(of: a.capabilities) && ((a.id != .save && a.id != .saveAll) || canExport)
+        }
+        if mode == .kiosk {
+            actions = actions.filter { ActionID.kiosk.contains($0.id) }.map { a in
+                var a = a
+                if a.id == .nextPane { a.help = "Next view of the rotation" }
+                if a.id == .prevPane { a.help = "Previous view of the rotation" }
+                if a.id == .back { a.help = "Close the help" }
+                return a
+            }
         }
         return ActionTable(mode: mode, actions: actions)
     }

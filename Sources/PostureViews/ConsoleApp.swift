@@ -98,7 +98,7 @@ public final class ConsoleApp: ConsoleProgram {
     private var trends: [Int64: [Double?]] = [:]
     private(set) var clusterID: Int64?
     private(set) var history: [SnapshotSummary] = []
-    private var report: ScoreReport?
+    private(set) var report: ScoreReport?
     private var previousReport: ScoreReport?
     private var reportFor: Int64?
     private var snapshot: Snapshot?
@@ -106,7 +106,7 @@ public final class ConsoleApp: ConsoleProgram {
     private var snapshotFailedFor: Int64?
 
     // View models, built once per snapshot (or report) and reused for every frame.
-    private var overview: OverviewModel?
+    private(set) var overview: OverviewModel?
     private var overviewDirty = true
     private var categoryBodies: [Category: Body] = [:]
     private var identities: IdentitiesModel?
@@ -137,6 +137,8 @@ public final class ConsoleApp: ConsoleProgram {
     private var savedStates: [Route: ListState] = [:]
     private var prompt: Prompt?
     private var lastPage = 10
+    /// The size of the last full frame: what `x` exports.
+    private(set) var lastSize: (width: Int, height: Int) = (100, ExportLayout.defaultHeight)
 
     /// Loads the cluster list, history and the newest report at once; `now` is the time
     /// the console starts (ages, staleness). Reader errors become the error banner.
@@ -194,6 +196,7 @@ public final class ConsoleApp: ConsoleProgram {
             return s
         }
         layoutWidth = width
+        lastSize = (width, height)
         prepare()
         let ctx = RenderContext(glyphs: glyphs, now: now, options: options, epoch: refreshEpoch, export: false)
         var y = renderHeader(into: &s, width: width)
@@ -207,8 +210,8 @@ public final class ConsoleApp: ConsoleProgram {
 
     // MARK: Headless and export
 
-    /// The current pane with every row, no selection bar and no footer: what `Ctrl-S` and
-    /// `aksposture export` write.
+    /// The current pane with every row, no selection bar and no footer: what `X` and
+    /// `aksposture export --all-rows` write.
     public func renderFullPane(width: Int) -> Screen {
         let savedWidth = layoutWidth
         layoutWidth = width
@@ -518,14 +521,7 @@ public final class ConsoleApp: ConsoleProgram {
         case .switchCluster:
             guard let body, let row = stack[top].list.selectedRow(body), case .cluster(let id)? = row.target else { return [.bell] }
             if past != nil { leavePast() }
-            if id != clusterID {
-                clusterID = id
-                previousBodies = [:]
-                savedStates = [:]
-                identities = nil; network = nil; secrets = nil; overview = nil
-                snapshotFor = nil; snapshot = nil; reportFor = nil
-                refresh(force: true)
-            }
+            if id != clusterID { showCluster(id: id) }
             stack = [Frame(route: .overview)]
         case .delta:
             guard let body, let row = stack[top].list.selectedRow(body), case .snapshot(let id)? = row.target else { return [.bell] }
@@ -546,26 +542,43 @@ public final class ConsoleApp: ConsoleProgram {
             if case .char(let ch) = key, let n = Int(String(ch)), n >= 1, n <= Category.allCases.count {
                 go(to: .category(Category.allCases[n - 1]))
             }
-        case .save:
+        case .save, .saveAll:
             guard let sink = options.exportSink else { return [.bell] }
-            let text = renderFullPane(width: 160).plainText()
-            let name = "aksposture-" + exportName()
+            let full = action.id == .saveAll
+            let text = full ? exportFullText(width: lastSize.width) : exportViewText(width: lastSize.width, height: lastSize.height)
             do {
-                let where_ = try sink(name, text)
-                message = ("saved " + clean(where_), .info)
+                let where_ = try sink(exportName(full: full), text)
+                message = ("exported " + clean(where_), .info)
             } catch {
-                message = ("save failed: " + clean(String(describing: error)), .stale)
+                message = ("export failed: " + clean(String(describing: error)), .stale)
                 return [.bell]
             }
         }
         return []
     }
 
-    private func exportName() -> String {
+    /// `<cluster>-<view>[-all]-<UTC timestamp>`: the file stem the export sink is handed.
+    func exportName(full: Bool) -> String {
         let cluster = clusters.first { $0.id == clusterID }?.name ?? "cluster"
         let pane = stack.map { crumb($0.route) }.joined(separator: "-")
-        let raw = cluster + "-" + pane
-        return String(raw.lowercased().map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "-" })
+        let raw = cluster + "-" + pane + (full ? "-all" : "")
+        var stem = String(raw.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "-" })
+        while stem.contains("--") { stem = stem.replacingOccurrences(of: "--", with: "-") }
+        return stem.trimmingCharacters(in: CharacterSet(charactersIn: "-")) + "-" + ExportLayout.timestamp(now)
+    }
+
+    /// Shows another cluster of the store (the kiosk's rotation across clusters).
+    public func showCluster(id: Int64) {
+        guard id != clusterID, clusters.contains(where: { $0.id == id }) else { return }
+        if past != nil { leavePast() }
+        clusterID = id
+        previousBodies = [:]
+        savedStates = [:]
+        identities = nil; network = nil; secrets = nil; overview = nil
+        snapshotFor = nil; snapshot = nil; reportFor = nil
+        refresh(force: true)
+        stack = [Frame(route: stack.first?.route ?? .overview)]
+        prepare()
     }
 
     private func push(_ route: Route) { stack.append(Frame(route: route)) }
@@ -728,7 +741,7 @@ public final class ConsoleApp: ConsoleProgram {
         return y
     }
 
-    private func listContent(_ route: Route) -> (header: [Line], title: String, body: Body)? {
+    func listContent(_ route: Route) -> (header: [Line], title: String, body: Body)? {
         guard let body = bodyFor(route) else { return nil }
         switch route {
         case .category(let c):
@@ -806,7 +819,7 @@ public final class ConsoleApp: ConsoleProgram {
             return
         }
         let kind = stack[stack.count - 1].route.kind
-        let wanted: [ActionID] = [.help, .command, .filter, .drill, .viewSnapshot, .delta, .switchCluster, .back, .nextPane, .jumpCategory, .save, .quit]
+        let wanted: [ActionID] = [.help, .command, .filter, .drill, .viewSnapshot, .delta, .switchCluster, .back, .nextPane, .jumpCategory, .save, .saveAll, .quit]
         var x = 1
         for id in wanted {
             guard let a = actions.actions.first(where: { $0.id == id && $0.panes.contains(kind) }) else { continue }

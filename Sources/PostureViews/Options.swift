@@ -27,7 +27,7 @@ public struct ConsoleOptions: Sendable {
     public var initialCluster: String?
     /// Pane to open on start.
     public var initialPane: PaneID
-    /// Where `Ctrl-S` sends the current pane's full text. nil: the save action does not exist.
+    /// Where `x` (this screen) and `X` (every row) send their text. nil: the export actions do not exist.
     public var exportSink: ExportSink?
     /// The terminal is too small below this size; a notice is shown instead of a garbled frame.
     public var minimumWidth: Int

@@ -136,6 +136,12 @@ enum OverviewPane {
         overall.append(Span("   coverage \(Fmt.percent(o.coverage))", .muted))
         if abs(o.uncapped - o.score) >= 0.05 { overall.append(Span("   uncapped \(Fmt.num(o.uncapped, 1))", .muted)) }
         lines.append(Line(overall))
+        // A wall screen large enough gets the score in a block font (kiosk only).
+        let big = Fmt.num(o.score, 1) + "  " + o.grade.rawValue
+        if ctx.options.mode == .kiosk, area.height >= 34, w >= BigDigits.width(big) + 4 {
+            lines.append(.empty)
+            for row in BigDigits.lines(big, block: g.barFilled) { lines.append(Line([Span("  "), Span(row, gradeRole(o.grade), bold: true)])) }
+        }
         for cap in m.caps { lines.append(Line([Span("  " + cap, .fail)])) }
         blank()
 

@@ -46,6 +46,8 @@ enum DemoStore {
                 for byte in "\(b.lastPathComponent)/\(name)/\(size)".utf8 { fingerprint = (fingerprint ^ UInt64(byte)) &* 1099511628211 }
             }
         }
+        // Stored scores depend on the scoring configuration too: another configuration gets its own cache.
+        for byte in scorer.fingerprint.utf8 { fingerprint = (fingerprint ^ UInt64(byte)) &* 1099511628211 }
         let cacheBase: URL
         if let x = environment["XDG_CACHE_HOME"], !x.isEmpty { cacheBase = URL(fileURLWithPath: x) }
         else { cacheBase = URL(fileURLWithPath: NSHomeDirectory()).appendingPathComponent(".cache") }

@@ -2,37 +2,26 @@ import ArgumentParser
 import Foundation
 import PostureImport
 import PostureModel
+import PostureOutput
 import PostureScoring
 import PostureStore
 import PostureViews
 
 /// Options every store-reading command shares.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Path of the store file (default: $AKSPOSTURE_STORE, else $XDG_DATA_HOME/aksposture/store.sqlite).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("Path of the store file (config key store; default: $AKSPOSTURE_STORE, else $XDG_DATA_HOME/aksposture/store.sqlite).", valueName: "path"))
     var store: String?
 
-    /// The store path the user asked for, or nil when none was configured anywhere.
-    func explicitPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL? {
-        if let s = store { return URL(fileURLWithPath: (s as NSString).expandingTildeInPath) }
-        if let s = environment["AKSPOSTURE_STORE"], !s.isEmpty { return URL(fileURLWithPath: s) }
-        return nil
-    }
-
-    func resolvedPath() -> URL { explicitPath() ?? PostureStore.defaultPath() }
+    /// Flag values that override the configuration, by setting key.
+    var overrides: [String: String] { store.map { ["store": $0] } ?? [:] }
 }
 
 /// Options that change how snapshots are scored.
 struct ScoringOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Exceptions file (YAML) that waives checks; see README.", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("Exceptions file (YAML) that waives checks (config key exceptions-file); see README.", valueName: "file"))
     var exceptions: String?
 
-    func makeScorer() throws -> PostureScorer {
-        var list: [ScoringException] = []
-        if let path = exceptions {
-            list = try ExceptionsFile.load(url: URL(fileURLWithPath: path))
-        }
-        return PostureScorer(configuration: .default, exceptions: list)
-    }
+    var overrides: [String: String] { exceptions.map { ["exceptions-file": $0] } ?? [:] }
 }
 
 /// A readable failure: printed as one line on stderr, exit code 1.
@@ -58,14 +47,25 @@ enum Duration {
 struct BundlePipeline {
     let scorer: PostureScorer
     let retention: RetentionPolicy?
+    /// Where imports and their failures are recorded (nil: nowhere, e.g. the demo cache).
+    var log: LogSink? = nil
 
     @discardableResult
     func importBundle(_ url: URL, into store: PostureStore, now: Date) throws -> (Snapshot, ScoreReport, SnapshotSummary) {
-        let snapshot = try BundleImporter().load(bundle: url)
-        let report = scorer.score(snapshot, now: now)
-        let summary = try store.importSnapshot(snapshot, report: report)
-        if let retention { _ = try store.applyRetention(retention, now: now) }
-        return (snapshot, report, summary)
+        do {
+            let snapshot = try BundleImporter().load(bundle: url)
+            let report = scorer.score(snapshot, now: now)
+            let summary = try store.importSnapshot(snapshot, report: report)
+            log?.info("import \(url.path): cluster \(snapshot.cluster.name) snapshot #\(summary.id) score \(String(format: "%.1f", report.overall.score)) \(report.overall.grade.rawValue) config \(report.configFingerprint)")
+            if let retention {
+                let removed = try store.applyRetention(retention, now: now)
+                if removed > 0 { log?.info("retention \(retention): removed \(removed) snapshot(s)") }
+            }
+            return (snapshot, report, summary)
+        } catch {
+            log?.error("import \(url.path) failed: \(error)")
+            throw error
+        }
     }
 
     static func line(_ snapshot: Snapshot, _ report: ScoreReport, _ summary: SnapshotSummary, source: String) -> String {

@@ -84,3 +84,18 @@ final class CLIBasicsTests: XCTestCase {
         XCTAssertFalse(r.stderr.isEmpty)
     }
 }
+
+final class ChecksCommandTests: XCTestCase {
+    func testCatalogListsAllSixtyTwoChecksAndOneInFull() throws {
+        let all = try runAksposture(["checks"])
+        XCTAssertEqual(all.status, 0, all.stderr)
+        let ids = all.stdout.split(separator: "\n").map { $0.split(separator: " ").first.map(String.init) ?? "" }
+        XCTAssertEqual(ids.count, 62)
+        XCTAssertEqual(Set(ids).count, 62)
+        XCTAssertEqual(ids.filter { $0.hasPrefix("NET-") }.count, 14)
+
+        let one = try runAksposture(["checks", "NET-01"])
+        XCTAssertTrue(one.stdout.contains("API-server exposure") && one.stdout.contains("--api-server-authorized-ip-ranges"), one.stdout)
+        XCTAssertNotEqual(try runAksposture(["checks", "NOPE-99"]).status, 0)
+    }
+}

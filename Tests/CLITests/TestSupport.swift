@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import XCTest
 
 /// Locates the package root and the built `aksposture` binary for end-to-end tests.
@@ -78,35 +81,23 @@ final class TmuxSession {
         ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].contains { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
+    /// Runs a tmux client command. posix_spawn + waitpid rather than Foundation.Process: the
+    /// first command starts the tmux server, which inherits the client's descriptors, and
+    /// Process was seen to leave that client unreaped (waitUntilExit never returned).
     @discardableResult
-    func tmux(_ args: [String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["tmux", "-S", socket, "-f", "/dev/null"] + args
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = Pipe()
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+    func tmux(_ args: [String], captureOutput: Bool = false) throws -> String {
+        try spawnAndWait(["/usr/bin/env", "tmux", "-S", socket, "-f", "/dev/null"] + args, captureOutput: captureOutput)
     }
 
     func send(_ keys: String...) throws { try tmux(["send-keys", "-t", name] + keys) }
     func sendLiteral(_ text: String) throws { try tmux(["send-keys", "-t", name, "-l", text]) }
-    func capture() throws -> String { try tmux(["capture-pane", "-p", "-t", name]) }
+    func capture() throws -> String { try tmux(["capture-pane", "-p", "-t", name], captureOutput: true) }
     func resize(width: Int, height: Int) throws { try tmux(["resize-window", "-t", name, "-x", String(width), "-y", String(height)]) }
 
     var isAlive: Bool { sessionExists() }
 
     private func sessionExists() -> Bool {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["tmux", "-S", socket, "has-session", "-t", name]
-        p.standardOutput = Pipe(); p.standardError = Pipe()
-        guard (try? p.run()) != nil else { return false }
-        p.waitUntilExit()
-        return p.terminationStatus == 0
+        (try? spawnAndWait(["/usr/bin/env", "tmux", "-S", socket, "has-session", "-t", name], captureOutput: false, requireSuccess: true)) != nil
     }
 
     /// Polls the pane until `predicate` holds, up to `timeout` seconds; returns the last capture.
@@ -125,4 +116,33 @@ final class TmuxSession {
 
     func kill() { _ = try? tmux(["kill-server"]) }
     deinit { kill(); try? FileManager.default.removeItem(atPath: socket) }
+}
+
+struct SpawnError: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// Runs a program (no shell) with stdin and stderr on /dev/null; returns stdout when captured
+/// (into a temporary file, so a daemon that keeps the descriptor open cannot block the read).
+@discardableResult
+func spawnAndWait(_ argv: [String], captureOutput: Bool, requireSuccess: Bool = false) throws -> String {
+    let outPath = captureOutput ? FileManager.default.temporaryDirectory.appendingPathComponent("spawn-\(UUID().uuidString)").path : "/dev/null"
+    defer { if captureOutput { unlink(outPath) } }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    var cargs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+    defer { for a in cargs { free(a) } }
+    var pid: pid_t = 0
+    let rc = posix_spawn(&pid, argv[0], &actions, nil, &cargs, environ)
+    guard rc == 0 else { throw SpawnError(description: "cannot run \(argv[0]): \(String(cString: strerror(rc)))") }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+    let exited = (status & 0x7f) == 0
+    let code = (status >> 8) & 0xff
+    if requireSuccess && !(exited && code == 0) { throw SpawnError(description: "\(argv.joined(separator: " ")) exited \(code)") }
+    return captureOutput ? ((try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "") : ""
 }

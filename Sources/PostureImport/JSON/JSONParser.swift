@@ -78,7 +78,10 @@ public enum JSONReader {
                             let itemPath = "\(memberPath)[\(index)]"
                             parser.reserve = itemCapacity
                             let tape = try parser.parseValue(rootPath: itemPath, depthOffset: 2)
-                            itemCapacity = max(64, tape.count)
+                            // The previous item's size, not a floor of 64: a tape is kept alive as long as its item
+                            // (kindless items are buffered until the list's kind is known), and a fixed 1 KB
+                            // reserve made a list of a million `{}` (3 MB) hold 1.1 GB.
+                            itemCapacity = tape.count
                             let doc = JSONDocument(buffer: buffer, tape: tape, file: file, rootPath: itemPath)
                             try body(.item(index: index, value: doc.root))
                             index += 1
@@ -397,7 +400,8 @@ struct JSONParser {
                         pos += 6
                     }
                 default:
-                    throw error("invalid escape '\\\(Character(Unicode.Scalar(e)))' in string", rootPath: rootPath)
+                    // Described, never echoed: the byte may be a C1 control such as CSI (0x9B).
+                    throw error("invalid escape: '\\' followed by \(describeByte(pos + 1)) in string", rootPath: rootPath)
                 }
                 continue
             }

@@ -118,3 +118,36 @@ public enum TerminalText {
         return w < columns ? t + String(repeating: " ", count: columns - w) : t
     }
 }
+
+/// JSON string literals for every JSON we print (score reports, CI formats, view exports).
+/// Control characters, DEL, C1, bidi controls, zero-width and other invisible format
+/// characters are `\u`-escaped: the string decodes the same, but `cat report.json` cannot
+/// reorder, hide or inject anything.
+public enum JSONText {
+    public static func quote(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 || u.value == 0x7F || (0x80...0x9F).contains(u.value) || invisible(u.value) {
+                    out += String(format: "\\u%04x", u.value)
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    private static func invisible(_ v: UInt32) -> Bool {
+        switch v {
+        case 0x00AD, 0x061C, 0x180E, 0x200B...0x200F, 0x2028...0x202E, 0x2060...0x206F, 0xFEFF, 0xFFF9...0xFFFB: true
+        default: false
+        }
+    }
+}

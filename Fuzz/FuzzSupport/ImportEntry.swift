@@ -1,0 +1,114 @@
+import Foundation
+import PostureImport
+import PostureModel
+
+/// One importer entry point under test. The fuzz executable, the replay tool and the
+/// deterministic ReliabilityTests all go through `run`, so they check the same contract.
+public enum ImportEntry: String, CaseIterable, Sendable {
+    case cluster, nodePools, registries, keyVaults, privateEndpoints, privateDNSZones
+    case roleAssignments, diagnosticSettings, kubernetes
+    /// The whole bundle loader: the input is a `BundleContainer`, written to a scratch directory.
+    case bundle
+
+    /// The bundle file a document entry stands for (also the name its errors must carry).
+    public var documentFileName: String? {
+        switch self {
+        case .cluster: SourceKind.cluster.fileName
+        case .nodePools: SourceKind.nodePools.fileName
+        case .registries: SourceKind.registries.fileName
+        case .keyVaults: SourceKind.keyVaults.fileName
+        case .privateEndpoints: SourceKind.privateEndpoints.fileName
+        case .privateDNSZones: SourceKind.privateDNSZones.fileName
+        case .roleAssignments: SourceKind.roleAssignments.fileName
+        case .diagnosticSettings: SourceKind.diagnosticSettings.fileName
+        case .kubernetes: SourceKind.kubernetes.fileName
+        case .bundle: nil
+        }
+    }
+
+    /// The file name passed to the document importers (and expected back in their errors).
+    public var displayName: String { "fuzz-bundle/\(documentFileName ?? "")" }
+}
+
+/// What one input did to an importer.
+public enum ImportOutcome: Sendable {
+    /// Imported; `items` counts the values produced (a smoke figure for the logs).
+    case imported(items: Int)
+    /// Rejected with an `ImportError` that satisfies the contract.
+    case rejected(ImportError)
+    /// Anything else is a bug: an error of another type, or an ImportError without a usable
+    /// file or JSON path.
+    case violation(String)
+
+    public var isViolation: Bool { if case .violation = self { return true } else { return false } }
+}
+
+public enum ImportHarness {
+    /// Runs one input through `entry`. `scratch` is needed only for `.bundle`.
+    public static func run(_ entry: ImportEntry, _ data: Data, scratch: BundleScratch? = nil) -> ImportOutcome {
+        do {
+            let items: Int
+            switch entry {
+            case .cluster:
+                _ = try DocumentImporter.cluster(from: data, file: entry.displayName); items = 1
+            case .nodePools:
+                items = try DocumentImporter.nodePools(from: data, file: entry.displayName).count
+            case .registries:
+                items = try DocumentImporter.registries(from: data, file: entry.displayName).count
+            case .keyVaults:
+                items = try DocumentImporter.keyVaults(from: data, file: entry.displayName).count
+            case .privateEndpoints:
+                items = try DocumentImporter.privateEndpoints(from: data, file: entry.displayName).count
+            case .privateDNSZones:
+                items = try DocumentImporter.privateDNSZones(from: data, file: entry.displayName).count
+            case .roleAssignments:
+                items = try DocumentImporter.roleAssignments(from: data, file: entry.displayName).count
+            case .diagnosticSettings:
+                items = try DocumentImporter.diagnosticSettings(from: data, file: entry.displayName).count
+            case .kubernetes:
+                var inventory = KubernetesInventory()
+                try DocumentImporter.kubernetes(from: data, file: entry.displayName, into: &inventory)
+                items = inventory.collectedKinds.count
+            case .bundle:
+                guard let scratch else { return .violation("the bundle entry needs a scratch directory") }
+                let written = try scratch.write(BundleContainer.decode(data))
+                let snapshot = try BundleImporter().load(bundle: scratch.bundle)
+                _ = written
+                items = snapshot.collection.sources.count
+            }
+            return .imported(items: items)
+        } catch let error as ImportError {
+            if let problem = contractProblem(error, entry: entry, scratch: scratch) { return .violation(problem) }
+            return .rejected(error)
+        } catch let error as BundleScratch.ScratchError {
+            // The harness could not write its scratch files: not the importer's fault, but the
+            // run must not count it as a pass either.
+            return .violation("scratch directory failure: \(error)")
+        } catch {
+            return .violation("not an ImportError: \(type(of: error)): \(error)")
+        }
+    }
+
+    /// Why `error` does not name the file and the JSON path clearly, or nil when it does.
+    public static func contractProblem(_ error: ImportError, entry: ImportEntry, scratch: BundleScratch?) -> String? {
+        if error.file.isEmpty { return "ImportError without a file: \(error)" }
+        if !error.path.hasPrefix("$") { return "ImportError whose path is not a JSON path: \(error)" }
+        if error.message.trimmingCharacters(in: .whitespaces).isEmpty { return "ImportError without a message: \(error)" }
+        if entry.documentFileName != nil {
+            if error.file != entry.displayName { return "ImportError names \(error.file), expected \(entry.displayName): \(error)" }
+        } else if let scratch {
+            // Bundle errors name a bundle-relative file: `<bundle dir>/<file>`.
+            if !error.file.hasPrefix(scratch.bundle.lastPathComponent) {
+                return "ImportError does not name a bundle file: \(error)"
+            }
+        }
+        return nil
+    }
+
+    /// Raw C0/C1 controls (tab excepted) in an error's text. Not a contract violation of the
+    /// importer (messages may quote input, and whoever prints them sanitizes), but counted and
+    /// tested separately: see ReliabilityTests.
+    public static func rawControls(in text: String) -> [Unicode.Scalar] {
+        text.unicodeScalars.filter { ($0.value < 0x20 && $0 != "\t") || (0x7F...0x9F).contains($0.value) }
+    }
+}

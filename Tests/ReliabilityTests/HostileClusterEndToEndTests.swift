@@ -1,0 +1,166 @@
+import Foundation
+import XCTest
+import FuzzSupport
+import PostureImport
+import PostureModel
+import PostureOutput
+import PostureScoring
+import PostureStore
+import PostureViews
+
+/// A cluster that attacks the operator's terminal (escape sequences, C1 controls, bidi and
+/// zero-width characters in every name, label, annotation, image, RBAC subject, tag and Key
+/// Vault URI) and carries fake canary secrets (Secret data, ConfigMap values, env literals, an
+/// SSH key, a service-principal secret, last-applied annotations). It goes through the real
+/// pipeline: importer → scorer → store → every console pane and every export, and through the
+/// CLI binary. No unsafe scalar may reach a screen or an export raw, and no canary may reach
+/// the store, a screen, an export or the CLI's output.
+final class HostileClusterEndToEndTests: XCTestCase {
+    var work: URL!
+
+    override func setUpWithError() throws {
+        work = FileManager.default.temporaryDirectory.appendingPathComponent("aksposture-e2e-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: work)
+    }
+
+    /// The demo bundle with the most findings, made hostile.
+    func hostileBundle() throws -> (URL, [String]) {
+        let source = SeedSource()
+        let demo = try XCTUnwrap(source.demoBundles().last { $0.path.contains("dev-neglected") }, "demo bundle dev-neglected missing")
+        let bundle = work.appendingPathComponent("hostile-bundle")
+        let places = try HostileBundle.write(from: demo, to: bundle)
+        return (bundle, places)
+    }
+
+    /// Lines of `text` holding an unsafe scalar (line breaks split lines; tabs are allowed in
+    /// exports, never on a screen).
+    func unsafeLines(_ text: String, allowTab: Bool) -> [String] {
+        text.split(separator: "\n", omittingEmptySubsequences: false).compactMap { line in
+            let bad = line.unicodeScalars.contains { HostileBundle.isUnsafe($0) && !(allowTab && $0 == "\t") && $0 != "\r" || ($0 == "\r" && !allowTab) }
+            return bad ? String(line).debugDescription : nil
+        }
+    }
+
+    func testHostileTextNeverReachesAScreenOrAnExportRaw() throws {
+        let (bundle, _) = try hostileBundle()
+        let snapshot = try BundleImporter().load(bundle: bundle)
+        // The importer keeps cluster text as it came; otherwise this test would prove nothing.
+        let encoded = String(decoding: try JSONEncoder().encode(snapshot), as: UTF8.self)
+        XCTAssertTrue(encoded.contains("\\u001b]52;c;"), "the hostile payload should survive import (it is sanitized at display)")
+        XCTAssertTrue(snapshot.cluster.name.contains("\u{202E}"))
+
+        let now = Date()
+        let report = PostureScorer().score(snapshot, now: now)
+        let store = try PostureStore(path: work.appendingPathComponent("store/store.sqlite"))
+        try store.importSnapshot(snapshot, report: report)
+
+        var panes: [PaneID] = PaneID.topLevel + [.help]
+        panes += report.findings.map { .check($0.checkID) }
+        var placeholdersSeen = 0
+        var screens = 0
+        for pane in panes {
+            for (w, h) in [(160, 48), (80, 24)] {
+                let screen = try renderPane(pane, reader: store, options: ConsoleOptions(initialPane: pane), width: w, height: h, now: now)
+                screens += 1
+                for cell in screen.cells where !cell.text.unicodeScalars.allSatisfy({ !HostileBundle.isUnsafe($0) }) {
+                    XCTFail("\(pane) \(w)x\(h): unsafe cell \(cell.text.debugDescription)")
+                }
+                placeholdersSeen += screen.plainText().filter { $0 == "␛" }.count
+            }
+            let full = try renderFullPane(pane, reader: store, options: ConsoleOptions(initialPane: pane), width: 160, now: now)
+            XCTAssertEqual(unsafeLines(full.plainText(), allowTab: false), [], "\(pane) full pane")
+            placeholdersSeen += full.plainText().filter { $0 == "␛" }.count
+            screens += 1
+        }
+        XCTAssertGreaterThan(placeholdersSeen, 10, "hostile names should be on screen, made visible as ␛ placeholders")
+
+        let exports: [(String, String)] = [
+            ("score text", ScoreReportText.render(report: report, snapshot: snapshot)),
+            ("score json", ScoreReportJSON.render(report: report, snapshot: snapshot)),
+            ("markdown", MarkdownReport.render(report, snapshot: snapshot)),
+            ("junit", JUnitReport.render(report, snapshot: snapshot)),
+            ("sarif", SARIFReport.render(report, snapshot: snapshot)),
+            ("prometheus", PrometheusReport.render(reports: [.init(snapshot: snapshot, report: report)], now: now)),
+        ]
+        for (name, text) in exports {
+            XCTAssertEqual(unsafeLines(text, allowTab: true), [], "\(name) export carries raw unsafe characters")
+        }
+        print("hostile end-to-end: \(screens) screens, \(exports.count) exports checked; \(placeholdersSeen) ␛ placeholders seen")
+    }
+
+    /// A bundle whose rejection quotes terminal escapes: what the CLI prints must not carry them.
+    func testCLIErrorsAboutAHostileBundleReachTheTerminalSanitized() throws {
+        guard FileManager.default.isExecutableFile(atPath: Binaries.aksposture.path) else { throw XCTSkip("aksposture not built") }
+        let source = SeedSource()
+        let demo = try XCTUnwrap(source.demoBundles().first)
+        let bundle = work.appendingPathComponent("evil")
+        try FileManager.default.createDirectory(at: bundle, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: demo.appendingPathComponent("cluster.json"), to: bundle.appendingPathComponent("cluster.json"))
+        try Data(#"{"sources": [{"source": "cluster", "state": "\u001b]0;OWNED\u0007\u001b[2J\u009b2J\u202e"}]}"#.utf8)
+            .write(to: bundle.appendingPathComponent("collected.json"))
+        for args in [["import", bundle.path, "--store", work.appendingPathComponent("s/store.sqlite").path], ["score", bundle.path]] {
+            let r = try runProcess(Binaries.aksposture, args)
+            XCTAssertNotEqual(r.status, 0)
+            XCTAssertTrue(r.stderr.contains("collected.json"), r.stderr)
+            XCTAssertEqual(unsafeLines(r.stdout + r.stderr, allowTab: false), [], "\(args[0]) printed raw escapes")
+        }
+    }
+
+    func testCanariesNeverReachTheStoreAScreenOrAnExport() throws {
+        let (bundle, places) = try hostileBundle()
+        XCTAssertGreaterThanOrEqual(places.count, 10, "canaries planted: \(places)")
+        // Make sure the canaries are really in the input (else the test proves nothing).
+        var planted = 0
+        for name in BundleContainer.files {
+            if let data = FileManager.default.contents(atPath: bundle.appendingPathComponent(name).path), HostileBundle.containsCanary([UInt8](data)) != nil { planted += 1 }
+        }
+        XCTAssertGreaterThanOrEqual(planted, 5, "files holding canaries")
+
+        let snapshot = try BundleImporter().load(bundle: bundle)
+        let now = Date()
+        let report = PostureScorer().score(snapshot, now: now)
+        let storePath = work.appendingPathComponent("store/store.sqlite")
+        do {
+            let store = try PostureStore(path: storePath)
+            try store.importSnapshot(snapshot, report: report)
+            // A second import of a changed snapshot exercises the delta path too.
+            var changed = snapshot
+            changed.collection.collectedAt = now.addingTimeInterval(60)
+            try store.importSnapshot(changed, report: report)
+        }
+
+        var artifacts: [(String, [UInt8])] = []
+        artifacts.append(("snapshot JSON", [UInt8](try JSONEncoder().encode(snapshot))))
+        artifacts.append(("report JSON", [UInt8](try JSONEncoder().encode(report))))
+        let store = try PostureStore(path: storePath, readOnly: true)
+        for cluster in try store.clusters() {
+            for s in try store.snapshots(clusterID: cluster.id) {
+                artifacts.append(("stored snapshot \(s.id)", [UInt8](try JSONEncoder().encode(try store.snapshot(id: s.id)))))
+            }
+        }
+        for pane in PaneID.topLevel + [.help] + report.findings.map({ PaneID.check($0.checkID) }) {
+            let full = try renderFullPane(pane, reader: store, options: ConsoleOptions(initialPane: pane), width: 200, now: now)
+            artifacts.append(("pane \(pane)", Array(full.plainText().utf8)))
+        }
+        artifacts.append(("score text", Array(ScoreReportText.render(report: report, snapshot: snapshot).utf8)))
+        artifacts.append(("score json", Array(ScoreReportJSON.render(report: report, snapshot: snapshot).utf8)))
+        artifacts.append(("markdown", Array(MarkdownReport.render(report, snapshot: snapshot).utf8)))
+        artifacts.append(("junit", Array(JUnitReport.render(report, snapshot: snapshot).utf8)))
+        artifacts.append(("sarif", Array(SARIFReport.render(report, snapshot: snapshot).utf8)))
+        // The store's files as bytes: the database, its WAL and shared memory.
+        for suffix in ["", "-wal", "-shm"] {
+            if let data = FileManager.default.contents(atPath: storePath.path + suffix) {
+                artifacts.append(("store file\(suffix)", [UInt8](data)))
+            }
+        }
+        for (name, bytes) in artifacts {
+            if let found = HostileBundle.containsCanary(bytes) { XCTFail("canary \(found) reached \(name)") }
+        }
+        XCTAssertGreaterThan(artifacts.count, 15)
+        print("canaries: \(places.count) planted in \(planted) files; \(artifacts.count) artifacts grepped, none found")
+    }
+}
