@@ -43,7 +43,20 @@ public protocol PostureReader: AnyObject {
     /// Oldest first.
     func snapshots(clusterID: Int64) throws -> [SnapshotSummary]
     func snapshot(id: Int64) throws -> Snapshot
+    /// The snapshot with `kubernetes` left nil: the cluster, its Azure resources and the
+    /// collection record. Screens that show only those (overview, kiosk) read this, so opening
+    /// them does not depend on how many Kubernetes objects the cluster has.
+    func snapshotWithoutInventory(id: Int64) throws -> Snapshot
     func report(snapshotID: Int64) throws -> ScoreReport?
     /// Changes whenever anything was written to the store (cheap; polled by the console).
     func changeToken() throws -> Int64
+}
+
+public extension PostureReader {
+    /// Correct for any reader; a store overrides it with a read that skips the inventory.
+    func snapshotWithoutInventory(id: Int64) throws -> Snapshot {
+        var snapshot = try snapshot(id: id)
+        snapshot.kubernetes = nil
+        return snapshot
+    }
 }

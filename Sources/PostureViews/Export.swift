@@ -379,6 +379,7 @@ public final class SnapshotPinnedReader: PostureReader {
     }
 
     public func snapshot(id: Int64) throws -> Snapshot { try base.snapshot(id: id) }
+    public func snapshotWithoutInventory(id: Int64) throws -> Snapshot { try base.snapshotWithoutInventory(id: id) }
     public func report(snapshotID: Int64) throws -> ScoreReport? { try base.report(snapshotID: snapshotID) }
     public func changeToken() throws -> Int64 { try base.changeToken() }
 }
