@@ -104,6 +104,11 @@ public final class ConsoleApp: ConsoleProgram {
     private var snapshot: Snapshot?
     private var snapshotFor: Int64?
     private var snapshotFailedFor: Int64?
+    /// The viewed snapshot without its inventory, for the overview: reading it does not depend
+    /// on the cluster's size, so the console opens as fast on 250,000 pods as on 1,000.
+    private var clusterSide: Snapshot?
+    private var clusterSideFor: Int64?
+    private var clusterSideFailedFor: Int64?
 
     // View models, built once per snapshot (or report) and reused for every frame.
     private(set) var overview: OverviewModel?
@@ -314,6 +319,7 @@ public final class ConsoleApp: ConsoleProgram {
                 previousBodies = [:]
             }
             snapshot = nil; snapshotFor = nil; snapshotFailedFor = nil
+            clusterSide = nil; clusterSideFor = nil; clusterSideFailedFor = nil
             identities = nil; network = nil; secrets = nil
             documents = [:]
             overviewDirty = true
@@ -361,13 +367,29 @@ public final class ConsoleApp: ConsoleProgram {
         }
     }
 
+    private func ensureClusterSide() -> Snapshot? {
+        guard let id = viewedSnapshotID else { return nil }
+        if snapshotFor == id, let snapshot { return snapshot }
+        if clusterSideFor == id { return clusterSide }
+        if clusterSideFailedFor == id { return nil }
+        do {
+            clusterSide = try reader.snapshotWithoutInventory(id: id)
+            clusterSideFor = id
+            return clusterSide
+        } catch {
+            clusterSideFailedFor = id
+            banner = "snapshot \(id) unreadable: " + clean(String(describing: error))
+            return nil
+        }
+    }
+
     /// Builds whatever the current route needs, once, and re-syncs the list state.
     private func prepare() {
         let route = stack[stack.count - 1].route
         switch route {
         case .overview:
             if overviewDirty || overview == nil {
-                let snap = ensureSnapshot()
+                let snap = ensureClusterSide()
                 let m = OverviewModel(summary: clusters.first { $0.id == clusterID },
                                       snapshotSummary: history.first { $0.id == viewedSnapshotID },
                                       snapshot: snap, report: report, previous: previousReport, history: history, upTo: viewedSnapshotID)
@@ -576,6 +598,7 @@ public final class ConsoleApp: ConsoleProgram {
         savedStates = [:]
         identities = nil; network = nil; secrets = nil; overview = nil
         snapshotFor = nil; snapshot = nil; reportFor = nil
+        clusterSide = nil; clusterSideFor = nil; clusterSideFailedFor = nil
         refresh(force: true)
         stack = [Frame(route: stack.first?.route ?? .overview)]
         prepare()

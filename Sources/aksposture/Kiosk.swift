@@ -123,6 +123,7 @@ final class RetryingStoreReader: PostureReader {
     func clusters() throws -> [ClusterSummary] { try use { try $0.clusters() } }
     func snapshots(clusterID: Int64) throws -> [SnapshotSummary] { try use { try $0.snapshots(clusterID: clusterID) } }
     func snapshot(id: Int64) throws -> Snapshot { try use { try $0.snapshot(id: id) } }
+    func snapshotWithoutInventory(id: Int64) throws -> Snapshot { try use { try $0.snapshotWithoutInventory(id: id) } }
     func report(snapshotID: Int64) throws -> ScoreReport? { try use { try $0.report(snapshotID: snapshotID) } }
     func changeToken() throws -> Int64 {
         // a new file is a change even when its counter happens to match

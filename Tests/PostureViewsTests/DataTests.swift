@@ -15,16 +15,24 @@ final class DataTests: XCTestCase {
         let reader = Fixture.reader()
         let app = ConsoleApp(reader: reader, options: ConsoleOptions(initialCluster: "aks-prod-hardened", initialPane: .history), now: now)
         _ = app.render(width: 80, height: 24)
-        XCTAssertEqual(reader.snapshotLoads, 0, "the history pane needs no snapshot")
+        XCTAssertEqual(reader.snapshotLoads + reader.clusterSideLoads, 0, "the history pane needs no snapshot")
         for k: Key in [.tab, .tab, .char("j"), .char("k")] { _ = app.handle(k, now: now); _ = app.render(width: 80, height: 24) }
-        XCTAssertEqual(reader.snapshotLoads, 1, "the overview loads the snapshot once")
+        XCTAssertEqual(reader.snapshotLoads, 0, "the overview and category panes never read the inventory")
+        XCTAssertEqual(reader.clusterSideLoads, 1, "the overview reads the cluster side once")
+        _ = app.handle(.char(":"), now: now)
+        for c in "overview" { _ = app.handle(.char(c), now: now) }
+        _ = app.handle(.enter, now: now)
+        XCTAssertTrue(app.render(width: 100, height: 30).textLines().joined().contains("aks-prod-hardened"))
+        XCTAssertEqual(reader.snapshotLoads, 0)
+        XCTAssertEqual(reader.clusterSideLoads, 1)
         for pane in ["identities", "network", "secrets", "identities", "overview", "network"] {
             _ = app.handle(.char(":"), now: now)
             for c in pane { _ = app.handle(.char(c), now: now) }
             _ = app.handle(.enter, now: now)
             for _ in 0..<5 { _ = app.handle(.down, now: now); _ = app.render(width: 120, height: 40) }
         }
-        XCTAssertEqual(reader.snapshotLoads, 1)
+        XCTAssertEqual(reader.snapshotLoads, 1, "the drill-down panes load the whole snapshot once")
+        XCTAssertEqual(reader.clusterSideLoads, 1)
         // ticks without a store change load nothing
         for i in 1...10 { XCTAssertFalse(app.tick(now: now.addingTimeInterval(Double(i) * 0.25)) && false) }
         XCTAssertEqual(reader.snapshotLoads, 1)

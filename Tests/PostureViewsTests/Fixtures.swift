@@ -19,7 +19,10 @@ final class MemoryReader: PostureReader {
     var reports: [Int64: ScoreReport] = [:]
     var token: Int64 = 1
     var failing = false
+    /// Full reads (with the Kubernetes inventory).
     var snapshotLoads = 0
+    /// Reads of the cluster side only.
+    var clusterSideLoads = 0
     var tokenPolls = 0
 
     struct Unreadable: Error, CustomStringConvertible { var description: String { "database disk image is malformed" } }
@@ -30,6 +33,13 @@ final class MemoryReader: PostureReader {
         if failing { throw Unreadable() }
         snapshotLoads += 1
         guard let s = snapshotsByID[id] else { throw Unreadable() }
+        return s
+    }
+    func snapshotWithoutInventory(id: Int64) throws -> Snapshot {
+        if failing { throw Unreadable() }
+        clusterSideLoads += 1
+        guard var s = snapshotsByID[id] else { throw Unreadable() }
+        s.kubernetes = nil
         return s
     }
     func report(snapshotID: Int64) throws -> ScoreReport? { if failing { throw Unreadable() }; return reports[snapshotID] }
