@@ -41,11 +41,17 @@ public struct BodyRow: Sendable {
 
 /// The scrollable part of a pane: a table (columns) or a document (styled lines, no columns).
 /// Built once per snapshot. The lower-cased haystack of each row is computed here, once, so
-/// filtering never re-sanitizes or re-lowercases.
+/// filtering never re-sanitizes or re-lowercases. All haystacks sit in one buffer, each ended by
+/// a NUL (sanitized text never holds one), so a substring filter is one `memmem` pass over the
+/// buffer rather than a loop over 100,000 strings.
 public final class Body {
     public let columns: [ListColumn]
     public private(set) var rows: [BodyRow]
-    let haystacks: [String]
+    let haystackBytes: [UInt8]
+    /// `haystackStarts[i]` is where row i's haystack begins; one more entry marks the end.
+    let haystackStarts: [Int]
+    /// How often each byte occurs in `haystackBytes`: a search scans for the needle's rarest byte.
+    let byteCounts: [Int]
     let naturalWidths: [Int]
     let indexByID: [String: Int]
     /// Refresh epoch in which `changedMask`s were computed; marks show only during that epoch.
@@ -57,13 +63,19 @@ public final class Body {
     public init(columns: [ListColumn], rows: [BodyRow]) {
         self.columns = columns
         self.rows = rows
-        var hay: [String] = []
-        hay.reserveCapacity(rows.count)
+        var hay: [UInt8] = []
+        var starts: [Int] = []
+        starts.reserveCapacity(rows.count + 1)
         var natural = columns.map { TerminalText.displayWidth($0.title) }
         var index: [String: Int] = [:]
         index.reserveCapacity(rows.count)
         for (i, row) in rows.enumerated() {
-            hay.append(row.cells.map(\.text).joined(separator: " ").lowercased())
+            starts.append(hay.count)
+            for (c, cell) in row.cells.enumerated() {
+                if c > 0 { hay.append(0x20) }
+                hay.append(contentsOf: cell.text.lowercased().utf8)
+            }
+            hay.append(0)
             if !columns.isEmpty {
                 for (c, cell) in row.cells.enumerated() where c < natural.count {
                     if natural[c] < columns[c].maxWidth {
@@ -73,9 +85,65 @@ public final class Body {
             }
             if index[row.id] == nil { index[row.id] = i }
         }
-        haystacks = hay
+        starts.append(hay.count)
+        var counts = [Int](repeating: 0, count: 256)
+        for b in hay { counts[Int(b)] += 1 }
+        haystackBytes = hay
+        haystackStarts = starts
+        byteCounts = counts
         naturalWidths = natural
         indexByID = index
+    }
+
+    /// Row i's haystack (without its NUL), for the regex path.
+    func haystack(_ i: Int) -> String {
+        String(decoding: haystackBytes[haystackStarts[i]..<haystackStarts[i + 1] - 1], as: UTF8.self)
+    }
+
+    /// Ascending indices of the rows whose haystack contains `needle` (lower-cased UTF-8 bytes),
+    /// among `candidates` when given.
+    func rowsContaining(_ needle: [UInt8], among candidates: [Int]?) -> [Int] {
+        if needle.isEmpty { return candidates ?? Array(rows.indices) }
+        var out: [Int] = []
+        // memchr (vectorized in libc) for the needle's rarest byte, then compare the rest
+        let pivot = needle.indices.min { byteCounts[Int(needle[$0])] < byteCounts[Int(needle[$1])] }!
+        haystackBytes.withUnsafeBufferPointer { hay in
+            needle.withUnsafeBufferPointer { nd in
+                guard let base = hay.baseAddress, let np = nd.baseAddress else { return }
+                let n = nd.count, key = Int32(nd[pivot])
+                /// First match starting in [from, to - n].
+                func find(_ from: Int, _ to: Int) -> Int? {
+                    var scan = from + pivot
+                    while scan < to - (n - 1 - pivot) {
+                        guard let p = memchr(base + scan, key, to - (n - 1 - pivot) - scan) else { return nil }
+                        let at = base.distance(to: p.assumingMemoryBound(to: UInt8.self))
+                        let start = at - pivot
+                        if memcmp(base + start, np, n) == 0 { return start }
+                        scan = at + 1
+                    }
+                    return nil
+                }
+                if let candidates {
+                    for i in candidates where find(haystackStarts[i], haystackStarts[i + 1] - 1) != nil { out.append(i) }
+                    return
+                }
+                var offset = 0
+                var row = 0
+                let total = hay.count
+                while row < rows.count, let at = find(offset, total) {
+                    // the row holding `at`: rows are found in order, so search only forward
+                    if haystackStarts[row + 1] <= at {
+                        var lo = row + 1, hi = rows.count - 1
+                        while lo < hi { let m = (lo + hi + 1) / 2; if haystackStarts[m] <= at { lo = m } else { hi = m - 1 } }
+                        row = lo
+                    }
+                    out.append(row)
+                    offset = haystackStarts[row + 1]
+                    row += 1
+                }
+            }
+        }
+        return out
     }
 
     public convenience init(lines: [Line]) {
@@ -251,11 +319,12 @@ struct ListState {
             candidates = memo.filter { $0.literal && filter.hasPrefix($0.raw) }.max(by: { $0.raw.count < $1.raw.count })?.indices
         }
         var out: [Int] = []
-        let hay = body.haystacks
-        if let candidates {
-            for i in candidates where q.matches(hay[i]) { out.append(i) }
+        if q.regex == nil && !q.inverted && !q.needle.contains(0) {
+            out = body.rowsContaining(q.needle, among: candidates)
+        } else if let candidates {
+            for i in candidates where q.matches(body.haystack(i)) { out.append(i) }
         } else {
-            for i in 0..<hay.count where q.matches(hay[i]) { out.append(i) }
+            for i in 0..<body.count where q.matches(body.haystack(i)) { out.append(i) }
         }
         visible = out
         memo.append((filter, q.isLiteral, out))

@@ -110,9 +110,9 @@ final class SafetyAndFilterTests: XCTestCase {
         state.selectedID = "r4242"; state.filter = ""; state.sync(body)
         func brute(_ q: String) -> [Int] {
             let fq = FilterQuery(q)
-            return (0..<rows.count).filter { fq.matches(body.haystacks[$0]) }
+            return (0..<rows.count).filter { fq.matches(body.haystack($0)) }
         }
-        for q in ["p", "pa", "pay", "paym", "pay", "", "be", "beta-4", "beta-42", "!beta", "^gamma-1[0-9]+ ", "秘密", "ROW 9", "(("] {
+        for q in ["p", "pa", "pay", "paym", "pay", "", "alpha-0 ", "99999", "-99999 ", "be", "beta-4", "beta-42", "!beta", "^gamma-1[0-9]+ ", "秘密", "ROW 9", "(("] {
             state.filter = q
             state.sync(body)
             let expected = q.isEmpty ? Array(0..<rows.count) : brute(q)
