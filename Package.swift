@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(name: "PostureScoringTests", dependencies: ["PostureScoring", "PostureImport"]),
         .testTarget(name: "PostureViewsTests", dependencies: ["PostureViews", "PostureScoring", "PostureImport"],
                     exclude: ["__Snapshots__"]),
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "FuzzSupport"]),
         .testTarget(name: "PostureOutputTests", dependencies: ["PostureOutput"]),
         .testTarget(name: "CLITests", dependencies: ["aksposture"], exclude: ["__Snapshots__"]),
         .testTarget(

@@ -186,7 +186,19 @@ struct ProbeNotBuilt: Error, CustomStringConvertible {
 enum ProbeLocator {
     static let name = "aksposture-ttyprobe"
 
-    static func probePath() throws -> String {
+    static func probePath() throws -> String { try executablePath(name) }
+
+    static var packageRoot: URL {
+        var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        while dir.path != "/" {
+            if FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) { return dir }
+            dir.deleteLastPathComponent()
+        }
+        return dir
+    }
+
+    /// An executable of this package, built next to the test bundle.
+    static func executablePath(_ name: String) throws -> String {
         var candidates: [URL] = [
             Bundle.main.bundleURL,
             URL(fileURLWithPath: CommandLine.arguments.first ?? "").deletingLastPathComponent(),
@@ -194,14 +206,7 @@ enum ProbeLocator {
         for bundle in Bundle.allBundles where bundle.bundleURL.pathExtension == "xctest" {
             candidates.append(bundle.bundleURL.deletingLastPathComponent())
         }
-        var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while dir.path != "/" {
-            if FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) {
-                candidates.append(dir.appendingPathComponent(".build/debug"))
-                break
-            }
-            dir.deleteLastPathComponent()
-        }
+        candidates.append(packageRoot.appendingPathComponent(".build/debug"))
         for c in candidates {
             let p = c.appendingPathComponent(name).path
             if FileManager.default.isExecutableFile(atPath: p) { return p }
