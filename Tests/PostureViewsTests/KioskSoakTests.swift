@@ -22,6 +22,7 @@ final class KioskSoakTests: XCTestCase {
         let seconds = Int(hours * 3600)
         var baseline = 0
         var peakAfterWarmup = 0
+        var hourly: [Int] = []
         for second in 1...seconds {
             clock = clock.addingTimeInterval(1)
             if second % 60 == 0 {
@@ -40,12 +41,17 @@ final class KioskSoakTests: XCTestCase {
             XCTAssertEqual(frame.height, 40)
             if second == 600 { baseline = Self.residentBytes() }
             if second > 600 && second % 300 == 0 { peakAfterWarmup = max(peakAfterWarmup, Self.residentBytes()) }
+            if second % 3600 == 0 { hourly.append(Self.residentBytes() / 1024) }
         }
         XCTAssertNil(k.banner)
         XCTAssertGreaterThan(k.rotations, seconds - 10)
         let growth = peakAfterWarmup - baseline
-        print("kiosk soak: \(hours) h simulated, \(k.rotations) rotations, \(nextID - 1000) snapshots; resident \(baseline / 1024) KiB after warm-up, peak \(peakAfterWarmup / 1024) KiB (growth \(growth / 1024) KiB)")
+        print("kiosk soak: \(hours) h simulated, \(k.rotations) rotations, \(nextID - 1000) snapshots; resident \(baseline / 1024) KiB after warm-up, peak \(peakAfterWarmup / 1024) KiB (growth \(growth / 1024) KiB); resident at each simulated hour (KiB): \(hourly)")
         XCTAssertLessThan(growth, 8 * 1024 * 1024, "resident memory grew by \(growth / 1024) KiB after the warm-up")
+        if hourly.count >= 4 {
+            // caches fill during the first hours; after that a leak would show as steady growth
+            XCTAssertLessThan(hourly.last! - hourly[2], 1024, "resident memory grew from hour 3 to hour \(hourly.count): \(hourly) KiB")
+        }
     }
 
     static func keepLastHour(_ reader: MemoryReader, clusterID: Int64) {
