@@ -106,6 +106,11 @@ public final class ConsoleApp: ConsoleProgram {
     private var snapshotFailedFor: Int64?
     /// The viewed snapshot without its inventory, for the overview: reading it does not depend
     /// on the cluster's size, so the console opens as fast on 250,000 pods as on 1,000.
+    /// A large snapshot waiting to be read once the frame announcing it has been drawn.
+    private var announcedLoad: (id: Int64, frame: Int)?
+    private var framesRendered = 0
+    /// Snapshots at least this large are announced before they are read (`announceSlowLoads`).
+    static let announcedLoadObjects = 20_000
     private var clusterSide: Snapshot?
     private var clusterSideFor: Int64?
     private var clusterSideFailedFor: Int64?
@@ -179,8 +184,9 @@ public final class ConsoleApp: ConsoleProgram {
             stack[stack.count - 1].list.filter = p.text
             changed = true
         }
+        let loaded = snapshotFor
         prepare()
-        return changed
+        return changed || snapshotFor != loaded
     }
 
     public func handle(_ key: Key, now: Date) -> [ConsoleEffect] {
@@ -195,6 +201,8 @@ public final class ConsoleApp: ConsoleProgram {
     }
 
     public func render(width: Int, height: Int) -> Screen {
+        // counted when done: a load announced in this frame waits for the next tick
+        defer { framesRendered += 1 }
         var s = Screen(width: width, height: height)
         if width < options.minimumWidth || height < options.minimumHeight {
             renderTooSmall(into: &s)
@@ -355,6 +363,11 @@ public final class ConsoleApp: ConsoleProgram {
         guard let id = viewedSnapshotID else { return nil }
         if snapshotFor == id { return snapshot }
         if snapshotFailedFor == id { return nil }
+        if options.announceSlowLoads, let summary = history.first(where: { $0.id == id }), summary.objectCount >= Self.announcedLoadObjects {
+            if announcedLoad?.id != id { announcedLoad = (id, framesRendered); return nil }
+            if framesRendered <= announcedLoad!.frame { return nil }
+        }
+        announcedLoad = nil
         do {
             snapshot = try reader.snapshot(id: id)
             snapshotFor = id
@@ -429,9 +442,9 @@ public final class ConsoleApp: ConsoleProgram {
         switch route {
         case .overview: return nil
         case .category(let c): return categoryBodies[c] ?? emptyDocument("No score report is stored for this snapshot.")
-        case .identities: return identities?.body ?? emptyDocument("Snapshot not loaded.")
-        case .network: return network?.body ?? emptyDocument("Snapshot not loaded.")
-        case .secrets: return secrets?.body ?? emptyDocument("Snapshot not loaded.")
+        case .identities: return identities?.body ?? notLoadedDocument()
+        case .network: return network?.body ?? notLoadedDocument()
+        case .secrets: return secrets?.body ?? notLoadedDocument()
         case .history: return historyBody
         case .clusters: return clustersBody
         case .help: return helpBody
@@ -459,6 +472,13 @@ public final class ConsoleApp: ConsoleProgram {
             documents[route] = (layoutWidth, b)
             return b
         }
+    }
+
+    private func notLoadedDocument() -> Body {
+        guard let pending = announcedLoad, let summary = history.first(where: { $0.id == pending.id }) else {
+            return emptyDocument("Snapshot not loaded.")
+        }
+        return emptyDocument("Reading snapshot \(Fmt.time(summary.collectedAt)) (\(Fmt.count(summary.objectCount)) Kubernetes objects)…")
     }
 
     private var emptyDocs: [String: Body] = [:]

@@ -32,6 +32,9 @@ public struct ConsoleOptions: Sendable {
     /// The terminal is too small below this size; a notice is shown instead of a garbled frame.
     public var minimumWidth: Int
     public var minimumHeight: Int
+    /// Interactive terminals: a snapshot too large to read in a blink is read after a frame that
+    /// says so has been drawn, instead of freezing on the old frame. Headless renders read at once.
+    public var announceSlowLoads: Bool = false
 
     public init(mode: ConsoleMode = .interactive, ascii: Bool = false, staleAfter: TimeInterval = 3600,
                 pollInterval: TimeInterval = 1, initialCluster: String? = nil, initialPane: PaneID = .overview,

@@ -133,6 +133,17 @@ enum Fmt {
         return text
     }
 
+    /// `629,697`: thousands grouped with commas, whatever the locale.
+    static func count(_ n: Int) -> String {
+        let digits = String(n.magnitude)
+        var out = n < 0 ? "-" : ""
+        for (i, d) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(d)
+        }
+        return out
+    }
+
     /// Zero-padded decimal, as `%0Nd` prints it for non-negative values.
     static func padded(_ v: Int, _ width: Int) -> String {
         let digits = String(v)

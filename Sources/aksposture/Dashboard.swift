@@ -81,9 +81,10 @@ struct DashboardCommand: ParsableCommand {
         let context = try RunContext.resolve(global, overrides: overrides)
         let store = try ViewerStore.open(context)
         let settings = ViewSettings(context)
-        let options = ConsoleOptions(mode: .interactive, ascii: settings.ascii, staleAfter: settings.staleAfter,
+        var options = ConsoleOptions(mode: .interactive, ascii: settings.ascii, staleAfter: settings.staleAfter,
                                      initialCluster: view.cluster, initialPane: initial,
                                      exportSink: ExportFiles.sink(directory: ExportFiles.directory(context)))
+        options.announceSlowLoads = true
         let clock = try FixedClock.resolve(flag: nil)
         let app = ConsoleApp(reader: store, options: options, now: clock ?? Date())
         context.log.info("dashboard: \(context.explicitStorePath?.path ?? "default store or demo")")

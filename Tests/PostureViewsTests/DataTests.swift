@@ -38,6 +38,34 @@ final class DataTests: XCTestCase {
         XCTAssertEqual(reader.snapshotLoads, 1)
     }
 
+    /// On a terminal, a snapshot of a large cluster is read after a frame saying so is drawn, so the
+    /// console never sits frozen on the previous pane; small ones and headless renders read at once.
+    func testLargeSnapshotsAreAnnouncedBeforeTheyAreRead() {
+        let reader = Fixture.reader()
+        let cluster = reader.clusterList.first { $0.name == "aks-dev-neglected" }!.id
+        for i in reader.summaries[cluster]!.indices { reader.summaries[cluster]![i].objectCount = 629_697 }
+        var options = ConsoleOptions(initialCluster: "aks-dev-neglected", initialPane: .identities)
+        options.announceSlowLoads = true
+        let app = ConsoleApp(reader: reader, options: options, now: now)
+        XCTAssertFalse(app.tick(now: now), "nothing is read before the announcing frame is drawn")
+        XCTAssertEqual(reader.snapshotLoads, 0)
+        let first = app.render(width: 120, height: 30).textLines().joined(separator: "\n")
+        XCTAssertTrue(first.contains("Reading snapshot") && first.contains("(629,697 Kubernetes objects)"), first)
+        XCTAssertTrue(app.tick(now: now), "the read happens on the next tick and asks for a new frame")
+        XCTAssertEqual(reader.snapshotLoads, 1)
+        let second = app.render(width: 120, height: 30).textLines().joined(separator: "\n")
+        XCTAssertFalse(second.contains("Reading snapshot"), second)
+        XCTAssertTrue(second.contains("support"), second)
+
+        // headless (export, tests): read at once
+        let headless = ConsoleApp(reader: reader, options: ConsoleOptions(initialCluster: "aks-dev-neglected", initialPane: .identities), now: now)
+        XCTAssertTrue(headless.render(width: 120, height: 30).textLines().joined().contains("support"))
+        // a small cluster is not announced
+        let small = ConsoleApp(reader: reader, options: options, now: now)
+        XCTAssertTrue(small.handle(.tab, now: now).isEmpty)
+        _ = small.render(width: 120, height: 30)
+    }
+
     func testPollsAtMostAboutOnceASecond() {
         let reader = Fixture.reader()
         let app = ConsoleApp(reader: reader, options: ConsoleOptions(), now: now)

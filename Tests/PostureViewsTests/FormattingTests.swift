@@ -39,4 +39,12 @@ final class FormattingTests: XCTestCase {
         XCTAssertEqual(Fmt.bytes(10 * 1024 + 512), "10 KiB")
         XCTAssertEqual(Fmt.bytes(5 * 1024 * 1024 * 1024), "5.0 GiB")
     }
+
+    func testCount() {
+        XCTAssertEqual(Fmt.count(0), "0")
+        XCTAssertEqual(Fmt.count(999), "999")
+        XCTAssertEqual(Fmt.count(1000), "1,000")
+        XCTAssertEqual(Fmt.count(629_697), "629,697")
+        XCTAssertEqual(Fmt.count(-1_234_567), "-1,234,567")
+    }
 }
