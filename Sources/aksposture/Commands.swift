@@ -30,6 +30,7 @@ struct ImportCommand: ParsableCommand {
             do {
                 let (snap, report, summary) = try pipeline.importBundle(url, into: store, now: Date())
                 print(BundlePipeline.line(snap, report, summary, source: b))
+                fflush(nil)
             } catch {
                 failures += 1
                 FileHandle.standardError.write(Data("aksposture: import failed: \(error)\n".utf8))
@@ -308,6 +309,8 @@ struct CollectCommand: ParsableCommand {
         CollectionLog.record(bundle: dir, cluster: "\(resourceGroup)/\(name)", to: log)
         let (snap, report, summary) = try pipeline.importBundle(dir, into: store, now: now)
         print(BundlePipeline.line(snap, report, summary, source: keepBundles == nil ? "az/kubectl" : dir.path))
+        // one line per snapshot reaches journald or `| tee` when it happens, not 4 KB later
+        fflush(nil)
     }
 }
 
