@@ -186,14 +186,16 @@ public final class PostureStore: PostureReader, Sendable {
             let membershipBlob = membership.encoded()
             storedBytes += membershipBlob.count
 
+            let azureID = split.objects.first { $0.tag == .azure }.map { idByHash[$0.hash]! }
+
             let scores = ReportColumns(report)
             try db.execute(sql: """
                 INSERT INTO snapshot (clusterID, collectedAt, importedAt, baseID, chainLength, membership, objectCount,
-                    storedBytes, reportID, overallScore, grade, scoreAuth, scoreIdent, scoreNet, scoreSec, scoreHard)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    storedBytes, reportID, azureID, overallScore, grade, scoreAuth, scoreIdent, scoreNet, scoreSec, scoreHard)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: StatementArguments([
                     clusterID, split.collectedAt.timeIntervalSinceReferenceDate, importedAt.timeIntervalSinceReferenceDate,
-                    deltaBase, chainLength, membershipBlob, members.count, storedBytes, reportID,
+                    deltaBase, chainLength, membershipBlob, members.count, storedBytes, reportID, azureID,
                 ] as [(any DatabaseValueConvertible)?]) + scores.arguments)
             let id = db.lastInsertedRowID
             try Self.bumpChangeCounter(db)
@@ -339,6 +341,43 @@ public final class PostureStore: PostureReader, Sendable {
         } catch {
             throw StoreError(path: path.path, message: "snapshot \(id) cannot be read: \(error)")
         }
+    }
+
+    /// Reads only the snapshot's Azure object (`snapshot.azureID`), so its cost does not depend
+    /// on the number of Kubernetes objects. Rows without `azureID` (a schema-1 store opened
+    /// read-only, or a row the upgrade could not resolve) find the object through the
+    /// membership, or else read the whole snapshot.
+    public func snapshotWithoutInventory(id: Int64) throws -> Snapshot {
+        let found = try read { db -> (collectedAt: Date, bytes: [UInt8])? in
+            // Per read, not per open: a writer may upgrade the store while this reader is open.
+            let hasAzureColumn = (try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0) >= 2
+            guard let row = try Row.fetchOne(db, sql: "SELECT collectedAt, \(hasAzureColumn ? "azureID" : "NULL") FROM snapshot WHERE id = ?",
+                                             arguments: [id]) else {
+                throw StoreError(path: self.path.path, message: "no snapshot with id \(id)")
+            }
+            let collectedAt = Date(timeIntervalSinceReferenceDate: row[0])
+            guard let azureID = try (row[1] as Int64?) ?? Self.azureObjectIDFromMembership(db, snapshotID: id) else { return nil }
+            guard let bytes = try Self.fullObjects(db, ids: [azureID])[azureID]?.bytes else { return nil }
+            return (collectedAt, bytes)
+        }
+        guard let found else {
+            var snapshot = try snapshot(id: id)
+            snapshot.kubernetes = nil
+            return snapshot
+        }
+        do {
+            return try SnapshotObjects.decodeAzure(found.bytes, collectedAt: found.collectedAt)
+        } catch {
+            throw StoreError(path: path.path, message: "snapshot \(id) cannot be read: \(error)")
+        }
+    }
+
+    /// The member of the snapshot with the Azure identity, when there is exactly one.
+    static func azureObjectIDFromMembership(_ db: Database, snapshotID: Int64) throws -> Int64? {
+        let candidates = try Int64.fetchAll(db, sql: "SELECT id FROM object WHERE identity = ?", arguments: [EncodedObject.azureIdentity])
+        let members = try membership(db, snapshotID: snapshotID)
+        let found = candidates.filter(members.contains)
+        return found.count == 1 ? found[0] : nil
     }
 
     public func report(snapshotID: Int64) throws -> ScoreReport? {
@@ -499,7 +538,7 @@ public final class PostureStore: PostureReader, Sendable {
             throw StoreError(path: storePath, message: "store was written by a newer aksposture (unknown migrations; "
                              + "store schema version \(version), this aksposture supports schema version \(StoreSchema.version))")
         }
-        if readOnly && version < StoreSchema.version {
+        if readOnly && version < StoreSchema.oldestReadableVersion {
             throw StoreError(path: storePath, message: "store schema version \(version) is older than schema version "
                              + "\(StoreSchema.version); open it once without read-only to upgrade it")
         }

@@ -33,6 +33,9 @@ struct EncodedObject {
         self.identity = Self.identityKey(identity)
     }
 
+    /// `identity` of every snapshot's Azure object.
+    static let azureIdentity = identityKey("azure")
+
     static func identityKey(_ text: String) -> Int64 {
         let digest = SHA256.hash(data: Data(text.utf8))
         return digest.withUnsafeBytes { raw in
@@ -135,6 +138,14 @@ enum SnapshotObjects {
         return try JSONDecoder().decode(ScoreReport.self, from: Data(bytes[1...]))
     }
 
+    /// The snapshot without its inventory, from the full bytes of its Azure object.
+    static func decodeAzure(_ bytes: [UInt8], collectedAt: Date) throws -> Snapshot {
+        guard bytes.first == ObjectTag.azure.rawValue else { throw DamagedData(what: "object is not a cluster object") }
+        var snapshot = try JSONDecoder().decode(Snapshot.self, from: Data(bytes[1...]))
+        snapshot.collection.collectedAt = collectedAt
+        return snapshot
+    }
+
     /// Reassemble a snapshot from its distinct objects (full bytes with their hashes).
     static func assemble(collectedAt: Date, objects: [(hash: Data, bytes: [UInt8])]) throws -> Snapshot {
         var byTag: [ObjectTag: [(hash: Data, bytes: [UInt8])]] = [:]
@@ -148,8 +159,7 @@ enum SnapshotObjects {
             throw DamagedData(what: "snapshot has \(byTag[.azure]?.count ?? 0) cluster objects, expected 1")
         }
         let decoder = JSONDecoder()
-        var snapshot = try decoder.decode(Snapshot.self, from: Data(azure[0].bytes[1...]))
-        snapshot.collection.collectedAt = collectedAt
+        var snapshot = try decodeAzure(azure[0].bytes, collectedAt: collectedAt)
         guard let headers = byTag[.inventory] else {
             guard byTag.keys.allSatisfy({ $0 == .azure }) else { throw DamagedData(what: "Kubernetes objects without an inventory header") }
             return snapshot
