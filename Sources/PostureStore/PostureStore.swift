@@ -322,8 +322,13 @@ public final class PostureStore: PostureReader, Sendable {
     /// Oldest first (by collection time, then import order).
     public func snapshots(clusterID: Int64) throws -> [SnapshotSummary] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT \(Self.summaryColumns) FROM snapshot WHERE clusterID = ? ORDER BY collectedAt, id",
-                             arguments: [clusterID]).map(Self.summary)
+            // Cached statement and columns by index: with 10,000 snapshots, compiling and looking
+            // up columns by name (GRDB lower-cases each name per row) was most of the time.
+            let statement = try db.cachedStatement(sql: "SELECT \(Self.summaryColumns) FROM snapshot WHERE clusterID = ? ORDER BY collectedAt, id")
+            var result: [SnapshotSummary] = []
+            let rows = try Row.fetchCursor(statement, arguments: [clusterID])
+            while let row = try rows.next() { result.append(Self.summary(row)) }
+            return result
         }
     }
 
@@ -815,17 +820,30 @@ public final class PostureStore: PostureReader, Sendable {
 
     static let summaryColumns = "id, clusterID, collectedAt, importedAt, overallScore, grade, scoreAuth, scoreIdent, scoreNet, scoreSec, scoreHard, storedBytes, objectCount"
 
+    /// Position of each column in `summaryColumns`, so rows are read by index.
+    private enum SummaryColumn {
+        static let names = summaryColumns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        static func index(_ name: String) -> Int { names.firstIndex(of: name)! }
+        static let id = index("id"), clusterID = index("clusterID"), collectedAt = index("collectedAt")
+        static let importedAt = index("importedAt"), overallScore = index("overallScore"), grade = index("grade")
+        static let storedBytes = index("storedBytes"), objectCount = index("objectCount")
+        static let categories = Category.allCases.map { ($0, index(ReportColumns.column($0))) }
+    }
+
+    /// A row of `SELECT \(summaryColumns)`.
     static func summary(_ row: Row) -> SnapshotSummary {
         var categories: [Category: Double] = [:]
-        for category in Category.allCases {
-            if let score: Double = row[ReportColumns.column(category)] { categories[category] = score }
+        categories.reserveCapacity(SummaryColumn.categories.count)
+        for (category, index) in SummaryColumn.categories {
+            if let score: Double = row[index] { categories[category] = score }
         }
-        let grade: String? = row["grade"]
-        return SnapshotSummary(id: row["id"], clusterID: row["clusterID"],
-                               collectedAt: Date(timeIntervalSinceReferenceDate: row["collectedAt"]),
-                               importedAt: Date(timeIntervalSinceReferenceDate: row["importedAt"]),
-                               overallScore: row["overallScore"], grade: grade.flatMap(Grade.init(rawValue:)),
-                               categoryScores: categories, storedBytes: row["storedBytes"], objectCount: row["objectCount"])
+        let grade: String? = row[SummaryColumn.grade]
+        return SnapshotSummary(id: row[SummaryColumn.id], clusterID: row[SummaryColumn.clusterID],
+                               collectedAt: Date(timeIntervalSinceReferenceDate: row[SummaryColumn.collectedAt]),
+                               importedAt: Date(timeIntervalSinceReferenceDate: row[SummaryColumn.importedAt]),
+                               overallScore: row[SummaryColumn.overallScore], grade: grade.flatMap(Grade.init(rawValue:)),
+                               categoryScores: categories, storedBytes: row[SummaryColumn.storedBytes],
+                               objectCount: row[SummaryColumn.objectCount])
     }
 }
 
