@@ -24,11 +24,9 @@ struct EncodedObject {
     /// object can be stored as a delta against the previous snapshot's version.
     let identity: Int64
 
-    init(tag: ObjectTag, json: [UInt8], identity: String) {
+    init<T: Encodable>(tag: ObjectTag, encoding value: T, identity: String) throws {
         self.tag = tag
-        var bytes = [tag.rawValue]
-        bytes.append(contentsOf: json)
-        self.bytes = bytes
+        self.bytes = try CanonicalJSON.encode(value, prefix: [tag.rawValue])
         self.hash = Data(SHA256.hash(data: bytes))
         self.identity = Self.identityKey(identity)
     }
@@ -89,7 +87,7 @@ enum SnapshotObjects {
         var azurePart = snapshot
         azurePart.kubernetes = nil
         azurePart.collection.collectedAt = zeroDate
-        var objects = [EncodedObject(tag: .azure, json: try CanonicalJSON.encode(azurePart), identity: "azure")]
+        var objects = [try EncodedObject(tag: .azure, encoding: azurePart, identity: "azure")]
 
         if let inventory = snapshot.kubernetes {
             var header = InventoryHeader(collectedKinds: inventory.collectedKinds, otherKindCounts: inventory.otherKindCounts,
@@ -98,8 +96,8 @@ enum SnapshotObjects {
             func add<T: StoredKubeObject>(_ list: [T], _ tag: ObjectTag) throws {
                 let encoded = try list.map { item -> EncodedObject in
                     let meta = item.storeMeta
-                    return EncodedObject(tag: tag, json: try CanonicalJSON.encode(item),
-                                         identity: "\(tag.rawValue)\u{0}\(item.storeKind)\u{0}\(meta.namespace ?? "\u{1}")\u{0}\(meta.name)")
+                    return try EncodedObject(tag: tag, encoding: item,
+                                             identity: "\(tag.rawValue)\u{0}\(item.storeKind)\u{0}\(meta.namespace ?? "\u{1}")\u{0}\(meta.name)")
                 }
                 let keys = zip(list, encoded).map { sortKey($0.0, hash: $0.1.hash) }
                 let canonical = keys.indices.sorted { keys[$0].lexicographicallyPrecedes(keys[$1]) }
@@ -123,14 +121,14 @@ enum SnapshotObjects {
             try add(inventory.secrets, .secret)
             try add(inventory.configMaps, .configMap)
             try add(inventory.secretProviderClasses, .secretProviderClass)
-            objects.append(EncodedObject(tag: .inventory, json: try CanonicalJSON.encode(header), identity: "inventory"))
+            objects.append(try EncodedObject(tag: .inventory, encoding: header, identity: "inventory"))
             objects.append(contentsOf: items)
         }
         return SplitSnapshot(collectedAt: snapshot.collection.collectedAt, objects: objects)
     }
 
     static func encodeReport(_ report: ScoreReport) throws -> EncodedObject {
-        EncodedObject(tag: .report, json: try CanonicalJSON.encode(report), identity: "report")
+        try EncodedObject(tag: .report, encoding: report, identity: "report")
     }
 
     static func decodeReport(_ bytes: [UInt8]) throws -> ScoreReport {

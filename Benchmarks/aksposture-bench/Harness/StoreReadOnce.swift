@@ -4,6 +4,8 @@ import PostureModel
 import PostureStore
 
 struct StoreReadOnceResult: Codable {
+    /// Opening for writing first (which upgrades an older schema), when `--upgrade`.
+    var upgradeSeconds: Double?
     var openSeconds: Double
     var snapshotSeconds: Double
     var reportSeconds: Double
@@ -22,15 +24,17 @@ struct StoreReadOnce: ParsableCommand {
 
     @Argument(help: "Store file.") var store: String
     @Flag(help: "Read the whole snapshot (snapshot(id:)) instead of snapshotWithoutInventory(id:).") var full = false
+    @Flag(help: "Open for writing first, which upgrades a store of an older schema (timed separately).") var upgrade = false
 
     func run() throws {
+        let upgradeSeconds = try upgrade ? measure { _ = try PostureStore(path: URL(fileURLWithPath: store)) }.1 : nil
         let (s, open) = try measure { try PostureStore(path: URL(fileURLWithPath: store), readOnly: true) }
         guard let cluster = try s.clusters().first, let id = try s.latestSnapshotID(clusterID: cluster.id) else {
             throw BenchError("no snapshot in \(store)")
         }
         let (snapshot, read) = try measure { full ? try s.snapshot(id: id) : try s.snapshotWithoutInventory(id: id) }
         let (_, report) = try measure { try s.report(snapshotID: id) }
-        try emitJSON(StoreReadOnceResult(openSeconds: open, snapshotSeconds: read, reportSeconds: report,
+        try emitJSON(StoreReadOnceResult(upgradeSeconds: upgradeSeconds, openSeconds: open, snapshotSeconds: read, reportSeconds: report,
                                          peakRSSKB: procStatusKB("VmHWM") ?? -1, objects: snapshot.kubernetes?.objectCount ?? 0,
                                          what: full ? "snapshot(id:)" : "snapshotWithoutInventory(id:)"))
     }

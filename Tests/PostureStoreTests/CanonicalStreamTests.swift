@@ -1,0 +1,232 @@
+import Crypto
+import Foundation
+import PostureModel
+@testable import PostureStore
+import XCTest
+
+/// The streaming canonical encoder must write exactly the bytes of the tree encoder: stored
+/// objects are addressed by the hash of these bytes, so any difference would store every object
+/// of the next import again and break deduplication against stores written by older versions.
+final class CanonicalStreamTests: XCTestCase {
+    private func assertSameBytes<T: Encodable>(_ value: T, expectStreamed: Bool = true, _ message: String = "",
+                                               file: StaticString = #filePath, line: UInt = #line) throws {
+        let tree = try CanonicalJSON.encodeThroughTree(value)
+        XCTAssertEqual(String(decoding: try CanonicalJSON.encode(value), as: UTF8.self), String(decoding: tree, as: UTF8.self),
+                       message, file: file, line: line)
+        XCTAssertEqual(try CanonicalJSON.encode(value, prefix: [7]), [7] + tree, message, file: file, line: line)
+        let stream = CanonicalStreamEncoder()
+        let streamed = (try? stream.writeValue(value)) != nil && !stream.unstreamable
+        XCTAssertEqual(streamed, expectStreamed, "streamed: \(message)", file: file, line: line)
+        if streamed { XCTAssertEqual(stream.out, tree, message, file: file, line: line) }
+    }
+
+    static let hostileStrings = [
+        "", " ", "plain", "quote\"back\\slash/solidus", "\u{0}\u{1}\u{7}\u{8}\u{9}\u{A}\u{B}\u{C}\u{D}\u{1B}[2J\u{1F}\u{7F}",
+        "line\u{2028}separator\u{2029}", "é vs e\u{301}", "日本語のラベル", "emoji 👩‍👩‍👧 🏳️‍🌈", "\u{FEFF}bom", "\u{FFFD}",
+        "CANARY-6f1d2e", String(repeating: "long-", count: 2000), "{\"json\": [1, 2]}", "\\u0000 literal",
+    ]
+
+    func testEveryStoredObjectKindStreamsToTheSameBytes() throws {
+        var snapshot = Fixture.snapshot(namespaces: 3, appsPerNamespace: 4)
+        var inventory = try XCTUnwrap(snapshot.kubernetes)
+        // Hostile values in the places a cluster controls: names, labels, annotations, images.
+        for (i, text) in Self.hostileStrings.enumerated() {
+            inventory.workloads[i % inventory.workloads.count].meta.labels[text] = text
+            inventory.workloads[i % inventory.workloads.count].meta.annotations["a\(i)"] = text
+            inventory.secrets[i % inventory.secrets.count].keys.append(text)
+            inventory.configMaps[i % inventory.configMaps.count].meta.name = text
+            inventory.workloads[(i + 1) % inventory.workloads.count].containers[0].image = text
+        }
+        inventory.workloads[0].replicas = Int.max
+        inventory.workloads[1].podRunAsUser = Int.min
+        inventory.workloads[2].containers[0].runAsUser = 0
+        inventory.workloads[3].containers[0].ports = [ContainerPort(name: nil, containerPort: -1, hostPort: 65535, protocol: "UDP")]
+        snapshot.kubernetes = inventory
+        snapshot.cluster.tags["hostile\u{1B}"] = "\u{0}"
+
+        let split = try SnapshotObjects.split(snapshot)
+        XCTAssertEqual(split.objects.count, inventory.objectCount + 2)
+        var azure = snapshot
+        azure.kubernetes = nil
+        azure.collection.collectedAt = SnapshotObjects.zeroDate
+        try assertSameBytes(azure, "azure")
+        func each<T: Encodable>(_ list: [T], _ kind: String) throws {
+            XCTAssertFalse(list.isEmpty, "fixture has \(kind)")
+            for item in list { try assertSameBytes(item, kind) }
+        }
+        try each(inventory.namespaces, "namespaces")
+        try each(inventory.serviceAccounts, "serviceAccounts")
+        try each(inventory.workloads, "workloads")
+        try each(inventory.services, "services")
+        try each(inventory.ingresses, "ingresses")
+        try each(inventory.networkPolicies, "networkPolicies")
+        try each(inventory.roles, "roles")
+        try each(inventory.bindings, "bindings")
+        try each(inventory.secrets, "secrets")
+        try each(inventory.configMaps, "configMaps")
+        try each(inventory.secretProviderClasses, "secretProviderClasses")
+        try assertSameBytes(InventoryHeader(collectedKinds: inventory.collectedKinds, otherKindCounts: inventory.otherKindCounts,
+                                            order: ["12": [3, 2, 0, 3]], duplicates: ["ab": 1]), "inventory header")
+        try assertSameBytes(Fixture.report(for: snapshot), "report")
+        // Every object split produced, through both encoders, with its tag.
+        for object in split.objects {
+            XCTAssertEqual(object.hash, Data(SHA256.hash(data: object.bytes)))
+        }
+    }
+
+    func testHostileStringsAndNumbers() throws {
+        for text in Self.hostileStrings {
+            try assertSameBytes(text)
+            try assertSameBytes([text: [text]])
+            try assertSameBytes(ObjectMeta(name: text, namespace: text))
+        }
+        for int in [0, 1, -1, 9, 10, -10, 1_000_000_007, Int.max, Int.min] {
+            try assertSameBytes(int)
+            try assertSameBytes([int])
+        }
+        try assertSameBytes([Int64.min, Int64.max])
+        try assertSameBytes([UInt64.max, 0])
+        try assertSameBytes([Int8.min, Int8.max])
+        try assertSameBytes([UInt8.max])
+        try assertSameBytes([Int32.min, Int32.max])
+        for double in [0.0, -0.0, 0.1, 1.0 / 3.0, 1e300, -1e-300, 5e-324, Double.greatestFiniteMagnitude, 71.3, 100, 2.5e15, 1e16] {
+            try assertSameBytes(double)
+            try assertSameBytes(["d": double])
+        }
+        try assertSameBytes([Float(0.1), Float.greatestFiniteMagnitude, -Float(1.5)])
+        try assertSameBytes([true, false])
+        try assertSameBytes(["z": 1, "a": 2, "é": 3, "e\u{301}x": 4, "Z": 5, "": 6])
+        try assertSameBytes(Set(["b", "a", "c", "é"]))
+        try assertSameBytes([3: "three", 1: "one", -2: "minus two"])
+        try assertSameBytes([CheckStatus.fail: 2, .pass: 4, .unknown: 1])
+        try assertSameBytes([Category.net: 1.5, .auth: 2])
+        try assertSameBytes(Date(timeIntervalSinceReferenceDate: 123.456))
+        try assertSameBytes(Data([0, 1, 255]))
+        try assertSameBytes([Optional<String>.none, "x"])
+        // Non-finite numbers are refused by both, with the tree's error.
+        XCTAssertThrowsError(try CanonicalJSON.encode(["x": Double.nan]))
+        XCTAssertThrowsError(try CanonicalJSON.encode(Fixed(value: .infinity)))
+    }
+
+    func testUnusualContainerUseFallsBackToTheTree() throws {
+        try assertSameBytes(URL(string: "https://example.com/a?b=c")!, expectStreamed: false)
+        // Dictionaries are sorted through the tree's nodes, which know URL.
+        try assertSameBytes(["u": URL(string: "https://example.com")!])
+        try assertSameBytes([Decimal(string: "12.5")!], expectStreamed: false)
+        try assertSameBytes(Shape.circle(radius: 2), "synthesized enum with associated values (nested container)")
+        try assertSameBytes([Shape.square(side: 1, label: "a"), .point], "enum cases")
+        try assertSameBytes(Odd(mode: .nothing), "a value that encodes nothing")
+        try assertSameBytes(Odd(mode: .emptyKeyed), "empty keyed")
+        try assertSameBytes(Odd(mode: .emptyUnkeyed), "empty unkeyed")
+        try assertSameBytes(Odd(mode: .keyedTwice), "keyed container asked for twice")
+        try assertSameBytes(Odd(mode: .nestedThenParent), "parent written after a nested container")
+        try assertSameBytes(Odd(mode: .duplicateKeys), "a key written twice")
+        try assertSameBytes(Odd(mode: .nestedInUnkeyed), "nested containers in an unkeyed container")
+        try assertSameBytes(Odd(mode: .interleaved), expectStreamed: false, "a nested container written after its parent moved on")
+        try assertSameBytes(Odd(mode: .singleThenKeyed), expectStreamed: false, "a value replaced by a container")
+        try assertSameBytes(Odd(mode: .keyedThenUnkeyed), expectStreamed: false, "a container replaced by another")
+        try assertSameBytes(Odd(mode: .superEncoder), expectStreamed: false, "superEncoder")
+        try assertSameBytes(Odd(mode: .unusedSuperEncoder), expectStreamed: false, "superEncoder, unused")
+        try assertSameBytes([Odd(mode: .superEncoder), Odd(mode: .keyedTwice)], expectStreamed: false, "fallback inside a list")
+    }
+
+    /// Stored objects are content-addressed: these hashes were written by the tree encoder
+    /// before the stream existed, and must never change.
+    func testHashesOfKnownObjectsDoNotChange() throws {
+        var meta = ObjectMeta(name: "payments-7d9f", namespace: "team-\u{1B}0")
+        meta.labels = ["app": "payments", "é": "ü"]
+        meta.ownerReferences = [OwnerRef(kind: "ReplicaSet", name: "payments-7d9f", controller: true)]
+        var workload = Workload(kind: "Pod", meta: meta)
+        workload.containers = [Container(name: "app", image: "contosoacr.azurecr.io/payments:1.2.3")]
+        workload.containers[0].runAsUser = -1
+        workload.volumes = [Volume(name: "token", source: .projected)]
+        let object = try EncodedObject(tag: .workload, encoding: workload, identity: "x")
+        XCTAssertEqual(SnapshotObjects.hex(object.hash), Self.knownWorkloadHash)
+        XCTAssertEqual(SnapshotObjects.hex(Data(SHA256.hash(data: [ObjectTag.workload.rawValue] + (try CanonicalJSON.encodeThroughTree(workload))))),
+                       Self.knownWorkloadHash)
+        let report = Fixture.report(for: Fixture.snapshot(namespaces: 1, appsPerNamespace: 1))
+        XCTAssertEqual(SnapshotObjects.hex(try SnapshotObjects.encodeReport(report).hash), Self.knownReportHash)
+        XCTAssertEqual(SnapshotObjects.hex(Data(SHA256.hash(data: [ObjectTag.report.rawValue] + (try CanonicalJSON.encodeThroughTree(report))))),
+                       Self.knownReportHash)
+    }
+
+    static let knownWorkloadHash = "941a3b488d5f7c4f71cf7cb1c07da3f7c06a99987a583cf019599b53e15d54e5"
+    static let knownReportHash = "b7668055cda82b0e8a61710016190d9d58c506042e9a7df65ad06f6cf1a2068f"
+}
+
+private struct Fixed: Encodable { var value: Double }
+
+private enum Shape: Encodable {
+    case circle(radius: Double)
+    case square(side: Int, label: String?)
+    case point
+}
+
+/// Container use synthesized code never produces, written by hand.
+private struct Odd: Encodable {
+    enum Mode { case nothing, emptyKeyed, emptyUnkeyed, keyedTwice, nestedThenParent, duplicateKeys, nestedInUnkeyed,
+                     interleaved, singleThenKeyed, keyedThenUnkeyed, superEncoder, unusedSuperEncoder }
+    var mode: Mode
+    enum Key: String, CodingKey { case a, b, c }
+
+    func encode(to encoder: any Encoder) throws {
+        switch mode {
+        case .nothing:
+            break
+        case .emptyKeyed:
+            _ = encoder.container(keyedBy: Key.self)
+        case .emptyUnkeyed:
+            _ = encoder.unkeyedContainer()
+        case .keyedTwice:
+            var first = encoder.container(keyedBy: Key.self)
+            try first.encode(1, forKey: .a)
+            var second = encoder.container(keyedBy: Key.self)
+            try second.encode("two", forKey: .b)
+            try first.encode(true, forKey: .c)
+        case .nestedThenParent:
+            var c = encoder.container(keyedBy: Key.self)
+            var nested = c.nestedContainer(keyedBy: Key.self, forKey: .a)
+            try nested.encode("in", forKey: .b)
+            var list = c.nestedUnkeyedContainer(forKey: .b)
+            try list.encode(1)
+            try list.encode("x")
+            try c.encode(3, forKey: .c)
+        case .duplicateKeys:
+            var c = encoder.container(keyedBy: Key.self)
+            try c.encode(1, forKey: .a)
+            try c.encode(2, forKey: .a)
+        case .nestedInUnkeyed:
+            var list = encoder.unkeyedContainer()
+            var object = list.nestedContainer(keyedBy: Key.self)
+            try object.encode("o", forKey: .a)
+            var inner = list.nestedUnkeyedContainer()
+            try inner.encode(1)
+            try list.encode(2)
+            try list.encodeNil()
+        case .interleaved:
+            var c = encoder.container(keyedBy: Key.self)
+            var nested = c.nestedContainer(keyedBy: Key.self, forKey: .a)
+            try c.encode(2, forKey: .b)
+            try nested.encode("late", forKey: .c)
+        case .singleThenKeyed:
+            var single = encoder.singleValueContainer()
+            try single.encode("first")
+            var c = encoder.container(keyedBy: Key.self)
+            try c.encode(1, forKey: .a)
+        case .keyedThenUnkeyed:
+            var c = encoder.container(keyedBy: Key.self)
+            try c.encode(1, forKey: .a)
+            var list = encoder.unkeyedContainer()
+            try list.encode(2)
+        case .superEncoder:
+            var c = encoder.container(keyedBy: Key.self)
+            try c.encode(1, forKey: .a)
+            try Shape.point.encode(to: c.superEncoder())
+            try c.encode(2, forKey: .b)
+        case .unusedSuperEncoder:
+            var c = encoder.container(keyedBy: Key.self)
+            _ = c.superEncoder(forKey: .c)
+            try c.encode(2, forKey: .b)
+        }
+    }
+}
