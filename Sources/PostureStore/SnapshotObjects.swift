@@ -31,6 +31,21 @@ struct EncodedObject {
         self.identity = Self.identityKey(identity)
     }
 
+    /// A Kubernetes object, written by its hand-written canonical writer while that matches the
+    /// model (same bytes as `init(tag:encoding:identity:)`, several times faster).
+    init<T: Encodable & DirectCanonical>(tag: ObjectTag, kubernetes value: T, identity: String) throws {
+        self.tag = tag
+        if DirectCanonicalCheck.isCurrent {
+            var writer = CanonicalWriter(prefix: [tag.rawValue])
+            value.writeCanonical(&writer)
+            self.bytes = writer.out
+        } else {
+            self.bytes = try CanonicalJSON.encode(value, prefix: [tag.rawValue])
+        }
+        self.hash = Data(SHA256.hash(data: bytes))
+        self.identity = Self.identityKey(identity)
+    }
+
     /// `identity` of every snapshot's Azure object.
     static let azureIdentity = identityKey("azure")
 
@@ -57,7 +72,7 @@ struct InventoryHeader: Codable, Equatable {
 }
 
 /// Kubernetes list items the store can order canonically.
-protocol StoredKubeObject: Codable {
+protocol StoredKubeObject: Codable, DirectCanonical {
     var storeKind: String { get }
     var storeMeta: ObjectMeta { get }
 }
@@ -96,7 +111,7 @@ enum SnapshotObjects {
             func add<T: StoredKubeObject>(_ list: [T], _ tag: ObjectTag) throws {
                 let encoded = try list.map { item -> EncodedObject in
                     let meta = item.storeMeta
-                    return try EncodedObject(tag: tag, encoding: item,
+                    return try EncodedObject(tag: tag, kubernetes: item,
                                              identity: "\(tag.rawValue)\u{0}\(item.storeKind)\u{0}\(meta.namespace ?? "\u{1}")\u{0}\(meta.name)")
                 }
                 let keys = zip(list, encoded).map { sortKey($0.0, hash: $0.1.hash) }
