@@ -9,7 +9,8 @@ import PostureModel
 /// dictionaries sorted by key. `canonicalKeys` lists each type's stored properties in order; when
 /// the model gains, loses or reorders a property, `DirectCanonical.isCurrent` turns false and the
 /// store encodes through `Codable` again (same bytes, slower) until the writer is updated — the
-/// store tests fail meanwhile, so that does not go unnoticed.
+/// store tests fail meanwhile, so that does not go unnoticed. The hand-written readers
+/// (`DirectDecodable`) are gated on the same check.
 protocol DirectCanonical {
     static var canonicalKeys: [String] { get }
     func writeCanonical(_ w: inout CanonicalWriter)

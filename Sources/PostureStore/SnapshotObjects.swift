@@ -72,7 +72,7 @@ struct InventoryHeader: Codable, Equatable {
 }
 
 /// Kubernetes list items the store can order canonically.
-protocol StoredKubeObject: Codable, DirectCanonical {
+protocol StoredKubeObject: Codable, DirectCanonical, DirectDecodable {
     var storeKind: String { get }
     var storeMeta: ObjectMeta { get }
 }
@@ -182,14 +182,7 @@ enum SnapshotObjects {
 
         func list<T: StoredKubeObject>(_ tag: ObjectTag, _ type: T.Type) throws -> [T] {
             guard let stored = byTag[tag], !stored.isEmpty else { return [] }
-            // One decode call per list: a JSON array of the stored objects.
-            var array: [UInt8] = [UInt8(ascii: "[")]
-            for (i, object) in stored.enumerated() {
-                if i > 0 { array.append(UInt8(ascii: ",")) }
-                array.append(contentsOf: object.bytes[1...])
-            }
-            array.append(UInt8(ascii: "]"))
-            let values = try decoder.decode([T].self, from: Data(array))
+            let values = try decodeKubeList(stored, as: T.self)
             var keyed = zip(values, stored).map { (key: sortKey($0.0, hash: $0.1.hash), value: $0.0, hash: $0.1.hash) }
             keyed.sort { $0.key.lexicographicallyPrecedes($1.key) }
             var canonical: [T] = []
@@ -227,6 +220,31 @@ enum SnapshotObjects {
         inventory.secretProviderClasses = try list(.secretProviderClass, SecretProviderClass.self)
         snapshot.kubernetes = inventory
         return snapshot
+    }
+
+    /// Stored Kubernetes objects of one kind, in `stored` order: read directly while the
+    /// hand-written readers match the model, else (or when any object is not what they expect)
+    /// with one `JSONDecoder` call over a JSON array of the objects.
+    static func decodeKubeList<T: StoredKubeObject>(_ stored: [(hash: Data, bytes: [UInt8])], as type: T.Type) throws -> [T] {
+        if DirectCanonicalCheck.isCurrent, let values = try? decodeDirect(stored, as: T.self) { return values }
+        var array: [UInt8] = [UInt8(ascii: "[")]
+        for (i, object) in stored.enumerated() {
+            if i > 0 { array.append(UInt8(ascii: ",")) }
+            array.append(contentsOf: object.bytes[1...])
+        }
+        array.append(UInt8(ascii: "]"))
+        return try JSONDecoder().decode([T].self, from: Data(array))
+    }
+
+    static func decodeDirect<T: DirectDecodable>(_ stored: [(hash: Data, bytes: [UInt8])], as type: T.Type) throws -> [T] {
+        var values: [T] = []
+        values.reserveCapacity(stored.count)
+        for object in stored {
+            var reader = CanonicalReader(object.bytes, from: 1)
+            values.append(try T(canonical: &reader))
+            guard reader.isAtEnd else { throw CanonicalReadError() }
+        }
+        return values
     }
 
     /// Canonical position of a list item: kind, namespace, name, then the content hash so the

@@ -20,10 +20,16 @@ final class CanonicalStreamTests: XCTestCase {
         if streamed { XCTAssertEqual(stream.out, tree, message, file: file, line: line) }
     }
 
-    private func assertDirectSameBytes<T: Encodable & DirectCanonical>(_ value: T, _ message: String = "",
-                                                                      file: StaticString = #filePath, line: UInt = #line) throws {
+    private func assertDirectSameBytes<T: Codable & DirectCanonical & DirectDecodable & Equatable>(
+        _ value: T, _ message: String = "", file: StaticString = #filePath, line: UInt = #line
+    ) throws {
         var writer = CanonicalWriter(prefix: [])
         value.writeCanonical(&writer)
+        // The hand-written reader gives back the value, as JSONDecoder does.
+        var reader = CanonicalReader(writer.out, from: 0)
+        XCTAssertEqual(try T(canonical: &reader), value, message, file: file, line: line)
+        XCTAssertTrue(reader.isAtEnd, message, file: file, line: line)
+        XCTAssertEqual(try JSONDecoder().decode(T.self, from: Data(writer.out)), value, message, file: file, line: line)
         XCTAssertEqual(String(decoding: writer.out, as: UTF8.self), String(decoding: try CanonicalJSON.encodeThroughTree(value), as: UTF8.self),
                        message, file: file, line: line)
         XCTAssertEqual(try EncodedObject(tag: .workload, kubernetes: value, identity: "i").bytes,
@@ -102,6 +108,33 @@ final class CanonicalStreamTests: XCTestCase {
         }
     }
 
+    /// JSON the writer never produces but JSONDecoder reads: the direct reader must either give
+    /// JSONDecoder's value or give up (and the list then goes to JSONDecoder).
+    func testReaderAgreesWithJSONDecoderOrGivesUp() throws {
+        let documents = [
+            #"{"meta":{"name":"a","labels":{},"annotations":{},"ownerReferences":[]},"keys":[],"credentialLikeKeys":[],"extra":{"x":[1,2.5e3,null,true,"s"]}}"#,
+            #"{"meta":{"name":"\u00e9\ud83d\ude00 \/ \b\f","namespace":null,"labels":{"k":"v"},"annotations":{},"ownerReferences":[]},"keys":["\u0001"],"credentialLikeKeys":[]}"#,
+            #"{"meta":{"name":"a","labels":{},"annotations":{},"ownerReferences":[]},"keys":[]}"#,
+            #"{"meta":{"name":"a","labels":{},"annotations":{},"ownerReferences":[]},"keys":null,"credentialLikeKeys":[]}"#,
+            #"{"meta":{"name":"a","labels":{},"annotations":{},"ownerReferences":[{"kind":"K","name":"n","controller":false}]},"keys":["x"],"credentialLikeKeys":[] }"#,
+        ]
+        var accepted = 0
+        for document in documents {
+            let bytes = Array(document.utf8)
+            let expected = try? JSONDecoder().decode(ConfigMapMeta.self, from: Data(bytes))
+            var reader = CanonicalReader(bytes, from: 0)
+            if let direct = try? ConfigMapMeta(canonical: &reader), reader.isAtEnd {
+                XCTAssertEqual(direct, expected, document)
+                accepted += 1
+            }
+            let stored = [(hash: Data(), bytes: [ObjectTag.configMap.rawValue] + bytes)]
+            XCTAssertEqual(try? SnapshotObjects.decodeKubeList(stored, as: ConfigMapMeta.self), expected.map { [$0] }, document)
+        }
+        XCTAssertEqual(accepted, 1, "only the first document is in the shape the reader takes")
+        var workloadReader = CanonicalReader(Array(#"{"kind":"Pod","meta":{"name":"p","labels":{},"annotations":{},"ownerReferences":[]},"replicas":-9223372036854775808,"podLabels":{},"podAnnotations":{},"hostNetwork":false,"hostPID":false,"hostIPC":false,"volumes":[{"name":"v","source":"nope","projectedSecretNames":[],"projectsServiceAccountToken":false}],"containers":[]}"#.utf8), from: 0)
+        XCTAssertThrowsError(try Workload(canonical: &workloadReader), "an unknown volume source is JSONDecoder's to report")
+    }
+
     static let hostileStrings = [
         "", " ", "plain", "quote\"back\\slash/solidus", "\u{0}\u{1}\u{7}\u{8}\u{9}\u{A}\u{B}\u{C}\u{D}\u{1B}[2J\u{1F}\u{7F}",
         "line\u{2028}separator\u{2029}", "é vs e\u{301}", "日本語のラベル", "emoji 👩‍👩‍👧 🏳️‍🌈", "\u{FEFF}bom", "\u{FFFD}",
@@ -132,7 +165,7 @@ final class CanonicalStreamTests: XCTestCase {
         azure.kubernetes = nil
         azure.collection.collectedAt = SnapshotObjects.zeroDate
         try assertSameBytes(azure, "azure")
-        func each<T: Encodable & DirectCanonical>(_ list: [T], _ kind: String) throws {
+        func each<T: Codable & DirectCanonical & DirectDecodable & Equatable>(_ list: [T], _ kind: String) throws {
             XCTAssertFalse(list.isEmpty, "fixture has \(kind)")
             for item in list {
                 try assertSameBytes(item, kind)
