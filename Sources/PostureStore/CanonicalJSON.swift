@@ -10,7 +10,18 @@ import Foundation
 /// The output is what `JSONDecoder` (default strategies) reads back: dates as seconds since the
 /// reference date, `Data` as an array of bytes, other dictionaries as `[key, value, key, value…]`.
 enum CanonicalJSON {
-    static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+    /// `prefix` bytes come first (the object's tag byte), saving a copy of the whole encoding.
+    static func encode<T: Encodable>(_ value: T, prefix: [UInt8] = []) throws -> [UInt8] {
+        let stream = CanonicalStreamEncoder()
+        stream.out.append(contentsOf: prefix)
+        // Whatever the stream cannot follow, or any error (reported with its coding path by the
+        // tree), is encoded again through the tree.
+        if (try? stream.writeValue(value)) != nil, !stream.unstreamable { return stream.out }
+        return prefix + (try encodeThroughTree(value))
+    }
+
+    /// The reference encoding: builds the value's tree, then writes it.
+    static func encodeThroughTree<T: Encodable>(_ value: T) throws -> [UInt8] {
         let node = try CanonicalNodeEncoder.node(for: value, codingPath: [])
         var out: [UInt8] = []
         out.reserveCapacity(512)

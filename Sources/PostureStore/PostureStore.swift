@@ -186,14 +186,16 @@ public final class PostureStore: PostureReader, Sendable {
             let membershipBlob = membership.encoded()
             storedBytes += membershipBlob.count
 
+            let azureID = split.objects.first { $0.tag == .azure }.map { idByHash[$0.hash]! }
+
             let scores = ReportColumns(report)
             try db.execute(sql: """
                 INSERT INTO snapshot (clusterID, collectedAt, importedAt, baseID, chainLength, membership, objectCount,
-                    storedBytes, reportID, overallScore, grade, scoreAuth, scoreIdent, scoreNet, scoreSec, scoreHard)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    storedBytes, reportID, azureID, overallScore, grade, scoreAuth, scoreIdent, scoreNet, scoreSec, scoreHard)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: StatementArguments([
                     clusterID, split.collectedAt.timeIntervalSinceReferenceDate, importedAt.timeIntervalSinceReferenceDate,
-                    deltaBase, chainLength, membershipBlob, members.count, storedBytes, reportID,
+                    deltaBase, chainLength, membershipBlob, members.count, storedBytes, reportID, azureID,
                 ] as [(any DatabaseValueConvertible)?]) + scores.arguments)
             let id = db.lastInsertedRowID
             try Self.bumpChangeCounter(db)
@@ -320,8 +322,13 @@ public final class PostureStore: PostureReader, Sendable {
     /// Oldest first (by collection time, then import order).
     public func snapshots(clusterID: Int64) throws -> [SnapshotSummary] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT \(Self.summaryColumns) FROM snapshot WHERE clusterID = ? ORDER BY collectedAt, id",
-                             arguments: [clusterID]).map(Self.summary)
+            // Cached statement and columns by index: with 10,000 snapshots, compiling and looking
+            // up columns by name (GRDB lower-cases each name per row) was most of the time.
+            let statement = try db.cachedStatement(sql: "SELECT \(Self.summaryColumns) FROM snapshot WHERE clusterID = ? ORDER BY collectedAt, id")
+            var result: [SnapshotSummary] = []
+            let rows = try Row.fetchCursor(statement, arguments: [clusterID])
+            while let row = try rows.next() { result.append(Self.summary(row)) }
+            return result
         }
     }
 
@@ -339,6 +346,43 @@ public final class PostureStore: PostureReader, Sendable {
         } catch {
             throw StoreError(path: path.path, message: "snapshot \(id) cannot be read: \(error)")
         }
+    }
+
+    /// Reads only the snapshot's Azure object (`snapshot.azureID`), so its cost does not depend
+    /// on the number of Kubernetes objects. Rows without `azureID` (a schema-1 store opened
+    /// read-only, or a row the upgrade could not resolve) find the object through the
+    /// membership, or else read the whole snapshot.
+    public func snapshotWithoutInventory(id: Int64) throws -> Snapshot {
+        let found = try read { db -> (collectedAt: Date, bytes: [UInt8])? in
+            // Per read, not per open: a writer may upgrade the store while this reader is open.
+            let hasAzureColumn = (try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0) >= 2
+            guard let row = try Row.fetchOne(db, sql: "SELECT collectedAt, \(hasAzureColumn ? "azureID" : "NULL") FROM snapshot WHERE id = ?",
+                                             arguments: [id]) else {
+                throw StoreError(path: self.path.path, message: "no snapshot with id \(id)")
+            }
+            let collectedAt = Date(timeIntervalSinceReferenceDate: row[0])
+            guard let azureID = try (row[1] as Int64?) ?? Self.azureObjectIDFromMembership(db, snapshotID: id) else { return nil }
+            guard let bytes = try Self.fullObjects(db, ids: [azureID])[azureID]?.bytes else { return nil }
+            return (collectedAt, bytes)
+        }
+        guard let found else {
+            var snapshot = try snapshot(id: id)
+            snapshot.kubernetes = nil
+            return snapshot
+        }
+        do {
+            return try SnapshotObjects.decodeAzure(found.bytes, collectedAt: found.collectedAt)
+        } catch {
+            throw StoreError(path: path.path, message: "snapshot \(id) cannot be read: \(error)")
+        }
+    }
+
+    /// The member of the snapshot with the Azure identity, when there is exactly one.
+    static func azureObjectIDFromMembership(_ db: Database, snapshotID: Int64) throws -> Int64? {
+        let candidates = try Int64.fetchAll(db, sql: "SELECT id FROM object WHERE identity = ?", arguments: [EncodedObject.azureIdentity])
+        let members = try membership(db, snapshotID: snapshotID)
+        let found = candidates.filter(members.contains)
+        return found.count == 1 ? found[0] : nil
     }
 
     public func report(snapshotID: Int64) throws -> ScoreReport? {
@@ -499,7 +543,7 @@ public final class PostureStore: PostureReader, Sendable {
             throw StoreError(path: storePath, message: "store was written by a newer aksposture (unknown migrations; "
                              + "store schema version \(version), this aksposture supports schema version \(StoreSchema.version))")
         }
-        if readOnly && version < StoreSchema.version {
+        if readOnly && version < StoreSchema.oldestReadableVersion {
             throw StoreError(path: storePath, message: "store schema version \(version) is older than schema version "
                              + "\(StoreSchema.version); open it once without read-only to upgrade it")
         }
@@ -574,22 +618,33 @@ public final class PostureStore: PostureReader, Sendable {
         Array(repeating: "?", count: count).joined(separator: ",")
     }
 
-    /// Runs `body` over slices small enough for any SQLite's variable limit.
+    /// Ids or hashes per `IN (…)` query: small enough for any SQLite's variable limit.
+    static let chunkSize = 900
+
+    /// Runs `body` over slices of at most `chunkSize`.
     static func chunked<T>(_ values: [T], _ body: (ArraySlice<T>) throws -> Void) rethrows {
         var start = 0
         while start < values.count {
-            let end = min(start + 900, values.count)
+            let end = min(start + chunkSize, values.count)
             try body(values[start..<end])
             start = end
         }
     }
 
+    /// `SELECT columns FROM object WHERE column IN (?, …)` for one chunk. Full chunks share one
+    /// cached statement (compiling a 900-variable statement per chunk was a measurable part of
+    /// imports and reads); the last, shorter chunk gets its own.
+    static func inStatement(_ db: Database, select columns: String, where column: String, count: Int) throws -> Statement {
+        let sql = "SELECT \(columns) FROM object WHERE \(column) IN (\(placeholders(count)))"
+        return count == chunkSize ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
+    }
+
     static func existingIDs(_ db: Database, hashes: [Data]) throws -> [Data: Int64] {
         var result: [Data: Int64] = [:]
         try chunked(hashes) { chunk in
-            let rows = try Row.fetchCursor(db, sql: "SELECT id, hash FROM object WHERE hash IN (\(placeholders(chunk.count)))",
-                                           arguments: StatementArguments(Array(chunk)))
-            while let row = try rows.next() { result[row["hash"]] = row["id"] }
+            let statement = try inStatement(db, select: "id, hash", where: "hash", count: chunk.count)
+            let rows = try Row.fetchCursor(statement, arguments: StatementArguments(Array(chunk)))
+            while let row = try rows.next() { result[row[1]] = row[0] }
         }
         return result
     }
@@ -607,13 +662,13 @@ public final class PostureStore: PostureReader, Sendable {
         let wanted = Set(objects.map(\.identity))
         var chosen: [Int64: (id: Int64, depth: Int)] = [:]
         try chunked(candidates.sorted()) { chunk in
-            let rows = try Row.fetchCursor(db, sql: "SELECT id, identity, depth FROM object WHERE id IN (\(placeholders(chunk.count)))",
-                                           arguments: StatementArguments(Array(chunk)))
+            let statement = try inStatement(db, select: "id, identity, depth", where: "id", count: chunk.count)
+            let rows = try Row.fetchCursor(statement, arguments: StatementArguments(Array(chunk)))
             while let row = try rows.next() {
-                let identity: Int64 = row["identity"]
-                let depth: Int = row["depth"]
+                let identity: Int64 = row[1]
+                let depth: Int = row[2]
                 guard wanted.contains(identity), depth < maxObjectDepth, chosen[identity] == nil else { continue }
-                chosen[identity] = (row["id"], depth)
+                chosen[identity] = (row[0], depth)
             }
         }
         let bytes = try fullObjects(db, ids: chosen.values.map(\.id))
@@ -634,8 +689,9 @@ public final class PostureStore: PostureReader, Sendable {
                 depth = predecessor.depth + 1
             }
         }
-        try db.execute(sql: "INSERT INTO object (hash, identity, baseID, depth, body) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [object.hash, object.identity, baseID, depth, Data(body)])
+        // Cached: one statement for the hundreds of thousands of objects of a large import.
+        try db.cachedStatement(sql: "INSERT INTO object (hash, identity, baseID, depth, body) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [object.hash, object.identity, baseID, depth, Data(body)])
         return (db.lastInsertedRowID, body.count + object.hash.count)
     }
 
@@ -647,12 +703,13 @@ public final class PostureStore: PostureReader, Sendable {
         while !pending.isEmpty {
             var next = Set<Int64>()
             try chunked(pending.sorted()) { chunk in
-                let cursor = try Row.fetchCursor(db, sql: "SELECT id, hash, baseID, body FROM object WHERE id IN (\(placeholders(chunk.count)))",
-                                                 arguments: StatementArguments(Array(chunk)))
+                let statement = try inStatement(db, select: "id, hash, baseID, body", where: "id", count: chunk.count)
+                let cursor = try Row.fetchCursor(statement, arguments: StatementArguments(Array(chunk)))
                 while let row = try cursor.next() {
-                    let baseID: Int64? = row["baseID"]
-                    let body: Data = row["body"]
-                    rows[row["id"]] = (row["hash"], baseID, [UInt8](body))
+                    let baseID: Int64? = row[2]
+                    // One copy, from SQLite's buffer straight into the array.
+                    let body = try row.withUnsafeData(atIndex: 3) { [UInt8]($0 ?? Data()) }
+                    rows[row[0]] = (row[1], baseID, body)
                     if let baseID { next.insert(baseID) }
                 }
             }
@@ -776,17 +833,30 @@ public final class PostureStore: PostureReader, Sendable {
 
     static let summaryColumns = "id, clusterID, collectedAt, importedAt, overallScore, grade, scoreAuth, scoreIdent, scoreNet, scoreSec, scoreHard, storedBytes, objectCount"
 
+    /// Position of each column in `summaryColumns`, so rows are read by index.
+    private enum SummaryColumn {
+        static let names = summaryColumns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        static func index(_ name: String) -> Int { names.firstIndex(of: name)! }
+        static let id = index("id"), clusterID = index("clusterID"), collectedAt = index("collectedAt")
+        static let importedAt = index("importedAt"), overallScore = index("overallScore"), grade = index("grade")
+        static let storedBytes = index("storedBytes"), objectCount = index("objectCount")
+        static let categories = Category.allCases.map { ($0, index(ReportColumns.column($0))) }
+    }
+
+    /// A row of `SELECT \(summaryColumns)`.
     static func summary(_ row: Row) -> SnapshotSummary {
         var categories: [Category: Double] = [:]
-        for category in Category.allCases {
-            if let score: Double = row[ReportColumns.column(category)] { categories[category] = score }
+        categories.reserveCapacity(SummaryColumn.categories.count)
+        for (category, index) in SummaryColumn.categories {
+            if let score: Double = row[index] { categories[category] = score }
         }
-        let grade: String? = row["grade"]
-        return SnapshotSummary(id: row["id"], clusterID: row["clusterID"],
-                               collectedAt: Date(timeIntervalSinceReferenceDate: row["collectedAt"]),
-                               importedAt: Date(timeIntervalSinceReferenceDate: row["importedAt"]),
-                               overallScore: row["overallScore"], grade: grade.flatMap(Grade.init(rawValue:)),
-                               categoryScores: categories, storedBytes: row["storedBytes"], objectCount: row["objectCount"])
+        let grade: String? = row[SummaryColumn.grade]
+        return SnapshotSummary(id: row[SummaryColumn.id], clusterID: row[SummaryColumn.clusterID],
+                               collectedAt: Date(timeIntervalSinceReferenceDate: row[SummaryColumn.collectedAt]),
+                               importedAt: Date(timeIntervalSinceReferenceDate: row[SummaryColumn.importedAt]),
+                               overallScore: row[SummaryColumn.overallScore], grade: grade.flatMap(Grade.init(rawValue:)),
+                               categoryScores: categories, storedBytes: row[SummaryColumn.storedBytes],
+                               objectCount: row[SummaryColumn.objectCount])
     }
 }
 

@@ -24,14 +24,30 @@ struct EncodedObject {
     /// object can be stored as a delta against the previous snapshot's version.
     let identity: Int64
 
-    init(tag: ObjectTag, json: [UInt8], identity: String) {
+    init<T: Encodable>(tag: ObjectTag, encoding value: T, identity: String) throws {
         self.tag = tag
-        var bytes = [tag.rawValue]
-        bytes.append(contentsOf: json)
-        self.bytes = bytes
+        self.bytes = try CanonicalJSON.encode(value, prefix: [tag.rawValue])
         self.hash = Data(SHA256.hash(data: bytes))
         self.identity = Self.identityKey(identity)
     }
+
+    /// A Kubernetes object, written by its hand-written canonical writer while that matches the
+    /// model (same bytes as `init(tag:encoding:identity:)`, several times faster).
+    init<T: Encodable & DirectCanonical>(tag: ObjectTag, kubernetes value: T, identity: String) throws {
+        self.tag = tag
+        if DirectCanonicalCheck.isCurrent {
+            var writer = CanonicalWriter(prefix: [tag.rawValue])
+            value.writeCanonical(&writer)
+            self.bytes = writer.out
+        } else {
+            self.bytes = try CanonicalJSON.encode(value, prefix: [tag.rawValue])
+        }
+        self.hash = Data(SHA256.hash(data: bytes))
+        self.identity = Self.identityKey(identity)
+    }
+
+    /// `identity` of every snapshot's Azure object.
+    static let azureIdentity = identityKey("azure")
 
     static func identityKey(_ text: String) -> Int64 {
         let digest = SHA256.hash(data: Data(text.utf8))
@@ -56,7 +72,7 @@ struct InventoryHeader: Codable, Equatable {
 }
 
 /// Kubernetes list items the store can order canonically.
-protocol StoredKubeObject: Codable {
+protocol StoredKubeObject: Codable, DirectCanonical, DirectDecodable {
     var storeKind: String { get }
     var storeMeta: ObjectMeta { get }
 }
@@ -86,7 +102,7 @@ enum SnapshotObjects {
         var azurePart = snapshot
         azurePart.kubernetes = nil
         azurePart.collection.collectedAt = zeroDate
-        var objects = [EncodedObject(tag: .azure, json: try CanonicalJSON.encode(azurePart), identity: "azure")]
+        var objects = [try EncodedObject(tag: .azure, encoding: azurePart, identity: "azure")]
 
         if let inventory = snapshot.kubernetes {
             var header = InventoryHeader(collectedKinds: inventory.collectedKinds, otherKindCounts: inventory.otherKindCounts,
@@ -95,8 +111,8 @@ enum SnapshotObjects {
             func add<T: StoredKubeObject>(_ list: [T], _ tag: ObjectTag) throws {
                 let encoded = try list.map { item -> EncodedObject in
                     let meta = item.storeMeta
-                    return EncodedObject(tag: tag, json: try CanonicalJSON.encode(item),
-                                         identity: "\(tag.rawValue)\u{0}\(item.storeKind)\u{0}\(meta.namespace ?? "\u{1}")\u{0}\(meta.name)")
+                    return try EncodedObject(tag: tag, kubernetes: item,
+                                             identity: "\(tag.rawValue)\u{0}\(item.storeKind)\u{0}\(meta.namespace ?? "\u{1}")\u{0}\(meta.name)")
                 }
                 let keys = zip(list, encoded).map { sortKey($0.0, hash: $0.1.hash) }
                 let canonical = keys.indices.sorted { keys[$0].lexicographicallyPrecedes(keys[$1]) }
@@ -120,19 +136,27 @@ enum SnapshotObjects {
             try add(inventory.secrets, .secret)
             try add(inventory.configMaps, .configMap)
             try add(inventory.secretProviderClasses, .secretProviderClass)
-            objects.append(EncodedObject(tag: .inventory, json: try CanonicalJSON.encode(header), identity: "inventory"))
+            objects.append(try EncodedObject(tag: .inventory, encoding: header, identity: "inventory"))
             objects.append(contentsOf: items)
         }
         return SplitSnapshot(collectedAt: snapshot.collection.collectedAt, objects: objects)
     }
 
     static func encodeReport(_ report: ScoreReport) throws -> EncodedObject {
-        EncodedObject(tag: .report, json: try CanonicalJSON.encode(report), identity: "report")
+        try EncodedObject(tag: .report, encoding: report, identity: "report")
     }
 
     static func decodeReport(_ bytes: [UInt8]) throws -> ScoreReport {
         guard bytes.first == ObjectTag.report.rawValue else { throw DamagedData(what: "object is not a score report") }
         return try JSONDecoder().decode(ScoreReport.self, from: Data(bytes[1...]))
+    }
+
+    /// The snapshot without its inventory, from the full bytes of its Azure object.
+    static func decodeAzure(_ bytes: [UInt8], collectedAt: Date) throws -> Snapshot {
+        guard bytes.first == ObjectTag.azure.rawValue else { throw DamagedData(what: "object is not a cluster object") }
+        var snapshot = try JSONDecoder().decode(Snapshot.self, from: Data(bytes[1...]))
+        snapshot.collection.collectedAt = collectedAt
+        return snapshot
     }
 
     /// Reassemble a snapshot from its distinct objects (full bytes with their hashes).
@@ -148,8 +172,7 @@ enum SnapshotObjects {
             throw DamagedData(what: "snapshot has \(byTag[.azure]?.count ?? 0) cluster objects, expected 1")
         }
         let decoder = JSONDecoder()
-        var snapshot = try decoder.decode(Snapshot.self, from: Data(azure[0].bytes[1...]))
-        snapshot.collection.collectedAt = collectedAt
+        var snapshot = try decodeAzure(azure[0].bytes, collectedAt: collectedAt)
         guard let headers = byTag[.inventory] else {
             guard byTag.keys.allSatisfy({ $0 == .azure }) else { throw DamagedData(what: "Kubernetes objects without an inventory header") }
             return snapshot
@@ -159,14 +182,7 @@ enum SnapshotObjects {
 
         func list<T: StoredKubeObject>(_ tag: ObjectTag, _ type: T.Type) throws -> [T] {
             guard let stored = byTag[tag], !stored.isEmpty else { return [] }
-            // One decode call per list: a JSON array of the stored objects.
-            var array: [UInt8] = [UInt8(ascii: "[")]
-            for (i, object) in stored.enumerated() {
-                if i > 0 { array.append(UInt8(ascii: ",")) }
-                array.append(contentsOf: object.bytes[1...])
-            }
-            array.append(UInt8(ascii: "]"))
-            let values = try decoder.decode([T].self, from: Data(array))
+            let values = try decodeKubeList(stored, as: T.self)
             var keyed = zip(values, stored).map { (key: sortKey($0.0, hash: $0.1.hash), value: $0.0, hash: $0.1.hash) }
             keyed.sort { $0.key.lexicographicallyPrecedes($1.key) }
             var canonical: [T] = []
@@ -204,6 +220,31 @@ enum SnapshotObjects {
         inventory.secretProviderClasses = try list(.secretProviderClass, SecretProviderClass.self)
         snapshot.kubernetes = inventory
         return snapshot
+    }
+
+    /// Stored Kubernetes objects of one kind, in `stored` order: read directly while the
+    /// hand-written readers match the model, else (or when any object is not what they expect)
+    /// with one `JSONDecoder` call over a JSON array of the objects.
+    static func decodeKubeList<T: StoredKubeObject>(_ stored: [(hash: Data, bytes: [UInt8])], as type: T.Type) throws -> [T] {
+        if DirectCanonicalCheck.isCurrent, let values = try? decodeDirect(stored, as: T.self) { return values }
+        var array: [UInt8] = [UInt8(ascii: "[")]
+        for (i, object) in stored.enumerated() {
+            if i > 0 { array.append(UInt8(ascii: ",")) }
+            array.append(contentsOf: object.bytes[1...])
+        }
+        array.append(UInt8(ascii: "]"))
+        return try JSONDecoder().decode([T].self, from: Data(array))
+    }
+
+    static func decodeDirect<T: DirectDecodable>(_ stored: [(hash: Data, bytes: [UInt8])], as type: T.Type) throws -> [T] {
+        var values: [T] = []
+        values.reserveCapacity(stored.count)
+        for object in stored {
+            var reader = CanonicalReader(object.bytes, from: 1)
+            values.append(try T(canonical: &reader))
+            guard reader.isAtEnd else { throw CanonicalReadError() }
+        }
+        return values
     }
 
     /// Canonical position of a list item: kind, namespace, name, then the content hash so the
