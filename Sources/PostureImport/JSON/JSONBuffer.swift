@@ -50,8 +50,12 @@ public final class JSONBuffer: @unchecked Sendable {
         if (st.st_mode & S_IFMT) == S_IFDIR {
             throw ImportError(file: displayName, path: "$", message: "is a directory, expected a JSON file")
         }
+        // One byte more than the file: the read that returns 0 (end of file) then finds room and
+        // the buffer is never grown. With exactly `st_size` bytes the buffer was full before that
+        // last read, so every file was copied into a second allocation twice its size: the whole
+        // import peaked at 2x the file during the read alone.
         let expected = Int(st.st_size)
-        var capacity = max(expected, 1)
+        var capacity = max(expected, 0) + 1
         var storage = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
         var filled = 0
         while true {
