@@ -107,17 +107,17 @@ public final class JSONFile {
 
     /// The whole file in one buffer (from its first byte), for documents that are not streamed.
     public func readWhole() throws -> JSONBuffer {
-        guard lseek(fd, 0, SEEK_SET) == 0 else {
-            throw ImportError(file: displayName, path: "$", message: "cannot seek: \(String(cString: strerror(errno)))")
-        }
-        streamedBytes = 0
+        try rewind()
         let buffer = try JSONBuffer.read(fd: fd, displayName: displayName)
+        streamedBytes = buffer.count
         byteCount = max(byteCount, buffer.count)
         return buffer
     }
 
-    /// Restarts sequential reading at the first byte.
+    /// Restarts sequential reading at the first byte. Nothing to do before the first read, so a
+    /// file that cannot seek (a pipe) can still be read once.
     func rewind() throws {
+        guard streamedBytes > 0 else { return }
         guard lseek(fd, 0, SEEK_SET) == 0 else {
             throw ImportError(file: displayName, path: "$", message: "cannot seek: \(String(cString: strerror(errno)))")
         }
