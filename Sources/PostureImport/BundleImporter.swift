@@ -79,9 +79,10 @@ public struct BundleImporter: Sendable {
             throw ImportError(file: reader.display("kubernetes.json"), path: "$",
                               message: "both kubernetes.json and kubernetes/ are present; a bundle holds one or the other")
         }
-        if hasFile, let buffer = try reader.read("kubernetes.json") {
+        if hasFile, let file = try reader.open("kubernetes.json") {
             var inventory = KubernetesInventory()
-            try DocumentImporter.kubernetes(from: buffer, file: reader.display("kubernetes.json"), into: &inventory)
+            defer { reader.rawBytes += file.byteCount }
+            try DocumentImporter.kubernetes(from: file, into: &inventory)
             return inventory
         }
         guard hasDirectory else { return nil }
@@ -97,8 +98,9 @@ public struct BundleImporter: Sendable {
         var inventory = KubernetesInventory()
         for name in names {
             let relative = "kubernetes/\(name)"
-            guard let buffer = try reader.read(relative) else { continue }
-            try DocumentImporter.kubernetes(from: buffer, file: reader.display(relative), into: &inventory)
+            guard let file = try reader.open(relative) else { continue }
+            defer { reader.rawBytes += file.byteCount }
+            try DocumentImporter.kubernetes(from: file, into: &inventory)
         }
         return inventory
     }
@@ -124,10 +126,24 @@ struct BundleReader {
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
         let buffer = try JSONBuffer.read(contentsOf: url, displayName: display(relative))
         rawBytes += buffer.count
+        noteModification(url)
+        return buffer
+    }
+
+    /// The file opened for streaming (its bytes count once read: add `byteCount` after), or nil
+    /// when it does not exist.
+    mutating func open(_ relative: String) throws -> JSONFile? {
+        let url = bundle.appendingPathComponent(relative)
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        let file = try JSONFile(contentsOf: url, displayName: display(relative))
+        noteModification(url)
+        return file
+    }
+
+    private mutating func noteModification(_ url: URL) {
         if let modified = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date {
             newestModification = max(newestModification ?? modified, modified)
         }
-        return buffer
     }
 }
 

@@ -88,6 +88,23 @@ public enum DocumentImporter {
     }
 
     public static func kubernetes(from buffer: JSONBuffer, file: String, into inventory: inout KubernetesInventory) throws {
+        try kubernetes(file: file, into: &inventory,
+                       stream: { try JSONReader.streamObject(buffer, file: file, $0) },
+                       whole: { buffer })
+    }
+
+    /// The same, streaming the file through a window: a List is never in memory as a whole
+    /// (peak memory is the window, one item, and the inventory), and a List of any size is read.
+    /// A document that is not an object with `items` (one object, a bare array) is read whole.
+    public static func kubernetes(from file: JSONFile, into inventory: inout KubernetesInventory) throws {
+        try kubernetes(file: file.displayName, into: &inventory,
+                       stream: { try JSONReader.streamObject(file, $0) },
+                       whole: { try file.readWhole() })
+    }
+
+    private static func kubernetes(file: String, into inventory: inout KubernetesInventory,
+                                   stream: ((JSONReader.StreamEvent) throws -> Void) throws -> Bool,
+                                   whole: () throws -> JSONBuffer) throws {
         let url = URL(fileURLWithPath: file)
         let fileName = url.lastPathComponent
         var fileKind: String?
@@ -102,7 +119,7 @@ public enum DocumentImporter {
         var sawItems = false
         // Items without `kind` whose list kind comes after them (kubectl sorts keys: items before kind).
         var kindless: [JSONNode] = []
-        let wasObject = try JSONReader.streamObject(buffer, file: file) { event in
+        let wasObject = try stream { event in
             switch event {
             case .member(let key, let value):
                 if key.lowercased() == "kind" {
@@ -133,11 +150,11 @@ public enum DocumentImporter {
                 return
             }
             // One object, not a list: read it whole.
-            let doc = try JSONReader.parse(buffer, file: file)
+            let doc = try JSONReader.parse(whole(), file: file)
             try KubernetesNormalizer.add(doc.root, defaultKind: fileKind, into: &inventory)
             return
         }
-        let doc = try JSONReader.parse(buffer, file: file)
+        let doc = try JSONReader.parse(whole(), file: file)
         guard doc.root.isArray else {
             throw ImportError(file: file, path: "$", message: "expected a Kubernetes List, object or array, found \(doc.root.kindDescription)")
         }

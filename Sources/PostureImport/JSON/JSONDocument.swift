@@ -29,8 +29,11 @@ public final class JSONDocument: Sendable {
     /// JSON path of this document's root inside the file (`$`, or `$.items[12]` for a streamed item).
     public let rootPath: String
 
-    init(buffer: JSONBuffer, tape: [TapeNode], file: String, rootPath: String) {
-        self.buffer = buffer; self.tape = tape; self.file = file; self.rootPath = rootPath
+    /// File offset of `buffer`'s first byte: 0, or where a streamed item's copy was cut from.
+    let baseOffset: Int
+
+    init(buffer: JSONBuffer, tape: [TapeNode], file: String, rootPath: String, baseOffset: Int = 0) {
+        self.buffer = buffer; self.tape = tape; self.file = file; self.rootPath = rootPath; self.baseOffset = baseOffset
     }
 
     public var root: JSONNode { JSONNode(document: self, index: 0) }
@@ -225,11 +228,11 @@ public struct JSONNode: Sendable {
     /// Path of a member of this object that may not exist (for "missing field" errors).
     public func path(appending key: String) -> String { path + JSONPath.keyComponent(key) }
 
-    /// Byte offset of the value's first byte (strings: after the opening quote).
+    /// Byte offset in the file of the value's first byte (strings: after the opening quote).
     public var byteOffset: Int {
         let n = node
         switch n.kind {
-        case .string, .number: return Int(n.a)
+        case .string, .number: return document.baseOffset + Int(n.a)
         default: return -1
         }
     }
@@ -260,6 +263,11 @@ public struct JSONNode: Sendable {
             forEachMember { k, v in members.append(JSONValue.Member(key: k.stringValue ?? "", value: v.materialize())) }
             return .object(members)
         }
+    }
+
+    /// A string token's bytes (without quotes) as text; `escaped` when it contains escapes.
+    static func decodeString(_ slice: UnsafeRawBufferPointer, escaped: Bool) -> String {
+        escaped ? String(decoding: JSONUnescape.unescape(slice), as: UTF8.self) : String(decoding: slice, as: UTF8.self)
     }
 
     static func decodeString(_ bytes: UnsafeRawBufferPointer, _ n: TapeNode) -> String? {

@@ -7,11 +7,18 @@ import Foundation
 /// surrogate pairs, no raw control characters) while scanning and decoded only on demand.
 public enum JSONReader {
     public static let defaultMaxDepth = 1_000
+    /// The longest value one tape can address: its byte offsets are 32-bit, counted from the
+    /// first byte of the value (a streamed item), not of the file, so only a single value —
+    /// not a streamed file — is limited to 4 GiB.
+    static let maxValueSpan = Int(UInt32.max)
 
     /// Parses one complete document. A UTF-8 BOM is skipped; anything but whitespace after the
     /// value is an error.
     public static func parse(_ buffer: JSONBuffer, file: String, maxDepth: Int = defaultMaxDepth) throws -> JSONDocument {
-        var parser = try JSONParser(buffer: buffer, file: file, maxDepth: maxDepth)
+        guard buffer.count <= maxValueSpan else {
+            throw ImportError(file: file, path: "$", message: "file too large (\(buffer.count) bytes): only the items of a top-level Kubernetes List are read one by one; any other document is limited to 4 GiB")
+        }
+        var parser = JSONParser(buffer: buffer, file: file, maxDepth: maxDepth, maxValueSpan: maxValueSpan)
         parser.skipBOM()
         let tape = try parser.parseValue(rootPath: "$", depthOffset: 0)
         parser.skipWhitespace()
@@ -40,86 +47,56 @@ public enum JSONReader {
     @discardableResult
     public static func streamObject(_ buffer: JSONBuffer, file: String, maxDepth: Int = defaultMaxDepth,
                                     _ body: (StreamEvent) throws -> Void) throws -> Bool {
-        var parser = try JSONParser(buffer: buffer, file: file, maxDepth: maxDepth)
-        parser.skipBOM()
-        parser.skipWhitespace()
-        guard parser.pos < parser.end, parser.byte(parser.pos) == UInt8(ascii: "{") else { return false }
-        parser.pos += 1
-        parser.skipWhitespace()
-        if parser.peek() == UInt8(ascii: "}") {
-            parser.pos += 1
-        } else {
-            var itemCapacity = 64
-            while true {
-                parser.skipWhitespace()
-                guard parser.peek() == UInt8(ascii: "\"") else {
-                    throw parser.error(parser.pos < parser.end ? "expected a member name, found \(parser.describeByte(parser.pos))" : "truncated input: expected a member name", rootPath: "$")
-                }
-                let keyStart = parser.pos + 1
-                let escaped = try parser.scanString(rootPath: "$")
-                let keyNode = TapeNode(kind: .string, flags: escaped ? 1 : 0, parent: TapeNode.noParent,
-                                       a: UInt32(keyStart), b: UInt32(parser.pos - 1))
-                let key = JSONNode.decodeString(buffer.bytes, keyNode) ?? ""
-                let memberPath = "$" + JSONPath.keyComponent(key)
-                parser.skipWhitespace()
-                guard parser.peek() == UInt8(ascii: ":") else {
-                    throw parser.error(parser.pos < parser.end ? "expected ':' after member name, found \(parser.describeByte(parser.pos))" : "truncated input: expected ':'", rootPath: memberPath)
-                }
-                parser.pos += 1
-                parser.skipWhitespace()
-                if key.lowercased() == "items" && parser.peek() == UInt8(ascii: "[") {
-                    parser.pos += 1
-                    parser.skipWhitespace()
-                    if parser.peek() == UInt8(ascii: "]") {
-                        parser.pos += 1
-                    } else {
-                        var index = 0
-                        while true {
-                            let itemPath = "\(memberPath)[\(index)]"
-                            parser.reserve = itemCapacity
-                            let tape = try parser.parseValue(rootPath: itemPath, depthOffset: 2)
-                            // The previous item's size, not a floor of 64: a tape is kept alive as long as its item
-                            // (kindless items are buffered until the list's kind is known), and a fixed 1 KB
-                            // reserve made a list of a million `{}` (3 MB) hold 1.1 GB.
-                            itemCapacity = tape.count
-                            let doc = JSONDocument(buffer: buffer, tape: tape, file: file, rootPath: itemPath)
-                            try body(.item(index: index, value: doc.root))
-                            index += 1
-                            parser.skipWhitespace()
-                            let c = parser.peek()
-                            if c == UInt8(ascii: ",") { parser.pos += 1; continue }
-                            if c == UInt8(ascii: "]") { parser.pos += 1; break }
-                            throw parser.error(parser.pos < parser.end ? "expected ',' or ']' after array element, found \(parser.describeByte(parser.pos))" : "truncated input: unterminated array", rootPath: memberPath)
-                        }
-                    }
-                } else {
-                    parser.reserve = 16
-                    let tape = try parser.parseValue(rootPath: memberPath, depthOffset: 1)
-                    let doc = JSONDocument(buffer: buffer, tape: tape, file: file, rootPath: memberPath)
-                    try body(.member(key: key, value: doc.root))
-                }
-                parser.skipWhitespace()
-                let c = parser.peek()
-                if c == UInt8(ascii: ",") { parser.pos += 1; continue }
-                if c == UInt8(ascii: "}") { parser.pos += 1; break }
-                throw parser.error(parser.pos < parser.end ? "expected ',' or '}' after object member, found \(parser.describeByte(parser.pos))" : "truncated input: unterminated object", rootPath: "$")
-            }
-        }
-        parser.skipWhitespace()
-        if parser.pos < parser.end {
-            throw parser.error("unexpected \(parser.describeByte(parser.pos)) after the end of the document", rootPath: "$")
-        }
-        return true
+        try streamObject(buffer, file: file, maxDepth: maxDepth, maxValueSpan: maxValueSpan, body)
+    }
+
+    /// `maxValueSpan` is a seam for tests: a buffer longer than it is streamed the way a file is
+    /// (each value copied out, offsets counted from the value), so the 4 GiB logic runs on bytes.
+    static func streamObject(_ buffer: JSONBuffer, file: String, maxDepth: Int = defaultMaxDepth, maxValueSpan: Int,
+                             _ body: (StreamEvent) throws -> Void) throws -> Bool {
+        var parser = JSONParser(buffer: buffer, file: file, maxDepth: maxDepth, maxValueSpan: maxValueSpan)
+        return try parser.streamObject(body)
+    }
+
+    /// Streams a file the same way, reading it through a window (4 MiB, doubled for a longer
+    /// item) instead of whole: memory holds the window and the item being handled, never the
+    /// file, and files of any size are read (each item must stay under 4 GiB).
+    @discardableResult
+    public static func streamObject(_ file: JSONFile, maxDepth: Int = defaultMaxDepth,
+                                    _ body: (StreamEvent) throws -> Void) throws -> Bool {
+        try streamObject(file, windowCapacity: JSONWindow.defaultCapacity, maxValueSpan: maxValueSpan, maxDepth: maxDepth, body)
+    }
+
+    /// `windowCapacity` and `maxValueSpan` are seams for tests (a window of a few bytes slides
+    /// inside every token; a small span limit stands for 4 GiB).
+    static func streamObject(_ file: JSONFile, windowCapacity: Int, maxValueSpan: Int, maxDepth: Int = defaultMaxDepth,
+                             _ body: (StreamEvent) throws -> Void) throws -> Bool {
+        let window = try JSONWindow(file: file, capacity: windowCapacity)
+        var parser = JSONParser(window: window, file: file.displayName, maxDepth: maxDepth, maxValueSpan: maxValueSpan)
+        return try parser.streamObject(body)
     }
 }
 
 struct JSONParser {
-    let buffer: JSONBuffer
-    let base: UnsafePointer<UInt8>
-    let end: Int
+    /// The whole document when it is in memory; nil when `window` holds part of a file.
+    let buffer: JSONBuffer?
+    let window: JSONWindow?
+    /// The bytes in view: the whole buffer, or the window (which moves as it slides).
+    private(set) var base: UnsafePointer<UInt8>
+    private(set) var end: Int
+    /// Document offset of `base[0]`, for the byte offsets in errors.
+    private(set) var origin = 0
     var pos = 0
     let file: String
     let maxDepth: Int
+    /// The longest value a tape may address (4 GiB; smaller in tests).
+    let maxValueSpan: Int
+    /// Each parsed value gets its own copy of its bytes and tape offsets counted from its first
+    /// byte (a file window, or a buffer too long for 32-bit offsets); otherwise values share the
+    /// buffer and offsets are counted from its start.
+    let copiesValues: Bool
+    /// Position that tape offsets of the value being parsed are counted from.
+    private(set) var tapeOrigin = 0
     /// Capacity to reserve for the next tape.
     var reserve = 256
 
@@ -134,19 +111,173 @@ struct JSONParser {
     private var tape: [TapeNode] = []
     private var rootPath = "$"
 
-    init(buffer: JSONBuffer, file: String, maxDepth: Int) throws {
+    init(buffer: JSONBuffer, file: String, maxDepth: Int, maxValueSpan: Int) {
         self.buffer = buffer
+        self.window = nil
         self.file = file
         self.maxDepth = maxDepth
-        guard buffer.count < Int(UInt32.max) else {
-            throw ImportError(file: file, path: "$", message: "file too large (\(buffer.count) bytes; the limit is 4 GiB)")
-        }
+        self.maxValueSpan = maxValueSpan
+        self.copiesValues = buffer.count > maxValueSpan
         // An empty buffer still has a valid (1-byte) allocation behind it.
         self.base = buffer.bytes.baseAddress.map { $0.assumingMemoryBound(to: UInt8.self) }
             ?? UnsafePointer(bitPattern: 0x10)!
         self.end = buffer.count
         frames.reserveCapacity(32)
     }
+
+    init(window: JSONWindow, file: String, maxDepth: Int, maxValueSpan: Int) {
+        self.buffer = nil
+        self.window = window
+        self.file = file
+        self.maxDepth = maxDepth
+        self.maxValueSpan = maxValueSpan
+        self.copiesValues = true
+        self.base = UnsafePointer(window.storage.assumingMemoryBound(to: UInt8.self))
+        self.end = window.count
+        self.origin = window.origin
+        frames.reserveCapacity(32)
+    }
+
+    /// No byte after `end` will ever come into view.
+    var atEnd: Bool { window?.atEnd ?? true }
+
+    // MARK: - Streaming a top-level object
+
+    mutating func streamObject(_ body: (JSONReader.StreamEvent) throws -> Void) throws -> Bool {
+        try ensureAvailable(3)
+        skipBOM()
+        try skipWhitespaceRefilling()
+        guard pos < end, byte(pos) == UInt8(ascii: "{") else { return false }
+        pos += 1
+        try skipWhitespaceRefilling()
+        if peek() == UInt8(ascii: "}") {
+            pos += 1
+        } else {
+            var itemCapacity = 64
+            while true {
+                try skipWhitespaceRefilling()
+                guard peek() == UInt8(ascii: "\"") else {
+                    throw error(pos < end ? "expected a member name, found \(describeByte(pos))" : "truncated input: expected a member name", rootPath: "$")
+                }
+                let key = try refilling { p -> String in
+                    let keyStart = p.pos + 1
+                    let escaped = try p.scanString(rootPath: "$")
+                    return JSONNode.decodeString(UnsafeRawBufferPointer(start: p.base + keyStart, count: p.pos - 1 - keyStart), escaped: escaped)
+                }
+                let memberPath = "$" + JSONPath.keyComponent(key)
+                try skipWhitespaceRefilling()
+                guard peek() == UInt8(ascii: ":") else {
+                    throw error(pos < end ? "expected ':' after member name, found \(describeByte(pos))" : "truncated input: expected ':'", rootPath: memberPath)
+                }
+                pos += 1
+                try skipWhitespaceRefilling()
+                if key.lowercased() == "items" && peek() == UInt8(ascii: "[") {
+                    pos += 1
+                    try skipWhitespaceRefilling()
+                    if peek() == UInt8(ascii: "]") {
+                        pos += 1
+                    } else {
+                        var index = 0
+                        while true {
+                            let itemPath = "\(memberPath)[\(index)]"
+                            reserve = itemCapacity
+                            let doc = try refilling { p in try p.parseDocument(rootPath: itemPath, depthOffset: 2) }
+                            // The previous item's size, not a floor of 64: a tape is kept alive as long as its item
+                            // (kindless items are buffered until the list's kind is known), and a fixed 1 KB
+                            // reserve made a list of a million `{}` (3 MB) hold 1.1 GB.
+                            itemCapacity = doc.nodeCount
+                            try body(.item(index: index, value: doc.root))
+                            index += 1
+                            try skipWhitespaceRefilling()
+                            let c = peek()
+                            if c == UInt8(ascii: ",") { pos += 1; continue }
+                            if c == UInt8(ascii: "]") { pos += 1; break }
+                            throw error(pos < end ? "expected ',' or ']' after array element, found \(describeByte(pos))" : "truncated input: unterminated array", rootPath: memberPath)
+                        }
+                    }
+                } else {
+                    reserve = 16
+                    let doc = try refilling { p in try p.parseDocument(rootPath: memberPath, depthOffset: 1) }
+                    try body(.member(key: key, value: doc.root))
+                }
+                try skipWhitespaceRefilling()
+                let c = peek()
+                if c == UInt8(ascii: ",") { pos += 1; continue }
+                if c == UInt8(ascii: "}") { pos += 1; break }
+                throw error(pos < end ? "expected ',' or '}' after object member, found \(describeByte(pos))" : "truncated input: unterminated object", rootPath: "$")
+            }
+        }
+        try skipWhitespaceRefilling()
+        if pos < end {
+            throw error("unexpected \(describeByte(pos)) after the end of the document", rootPath: "$")
+        }
+        return true
+    }
+
+    /// One value at `pos` as its own document: sharing the buffer, or with a copy of its bytes.
+    private mutating func parseDocument(rootPath: String, depthOffset: Int) throws -> JSONDocument {
+        let tape = try parseValue(rootPath: rootPath, depthOffset: depthOffset)
+        if let buffer, !copiesValues {
+            return JSONDocument(buffer: buffer, tape: tape, file: file, rootPath: rootPath)
+        }
+        let bytes = JSONBuffer(copying: UnsafeRawBufferPointer(start: base + tapeOrigin, count: pos - tapeOrigin))
+        return JSONDocument(buffer: bytes, tape: tape, file: file, rootPath: rootPath, baseOffset: origin + tapeOrigin)
+    }
+
+    // MARK: - The window
+
+    /// Runs one step of the top-level walk (a member name, a value) from `pos`. When the step
+    /// fails, or succeeds but ends at the end of the window (a number may go on), while the file
+    /// goes on, the window slides to keep the bytes from where the step began, reads on, and the
+    /// step runs again on the longer input. Every check the end of the input can fail is made
+    /// within 12 bytes of it (a surrogate pair `\uD83D\uDE00` is the longest), so a failure
+    /// further from the end is the input's own and is thrown at once.
+    @inline(__always)
+    private mutating func refilling<T>(_ step: (inout JSONParser) throws -> T) throws -> T {
+        while true {
+            let start = pos
+            do {
+                let result = try step(&self)
+                if pos < end || atEnd { return result }
+            } catch {
+                if atEnd || pos + 16 < end { throw error }
+            }
+            pos = start
+            try slideWindow(keepingFrom: start)
+        }
+    }
+
+    /// Drops the window's bytes before `keep` and reads on; `keep` becomes position 0.
+    private mutating func slideWindow(keepingFrom keep: Int) throws {
+        guard let window else { return }
+        if keep == 0 && window.count == window.capacity && window.count > maxValueSpan {
+            throw error("value too large: one JSON value longer than \(maxValueSpanDescription); only the items of a top-level Kubernetes List are read one by one, and each must be shorter", rootPath: rootPath, at: keep)
+        }
+        try window.slide(keepingFrom: keep)
+        pos -= keep
+        tapeOrigin = 0
+        base = UnsafePointer(window.storage.assumingMemoryBound(to: UInt8.self))
+        end = window.count
+        origin = window.origin
+    }
+
+    private mutating func ensureAvailable(_ count: Int) throws {
+        while end - pos < count && !atEnd { try slideWindow(keepingFrom: pos) }
+    }
+
+    private mutating func skipWhitespaceRefilling() throws {
+        while true {
+            skipWhitespace()
+            if pos < end || atEnd { return }
+            try slideWindow(keepingFrom: pos)
+        }
+    }
+
+    private var maxValueSpanDescription: String {
+        maxValueSpan == Int(UInt32.max) ? "4 GiB" : "\(maxValueSpan) bytes"
+    }
+
+    // MARK: - Values
 
     @inline(__always) func byte(_ i: Int) -> UInt8 { base[i] }
     @inline(__always) func peek() -> UInt8 { pos < end ? base[pos] : 0 }
@@ -177,7 +308,10 @@ struct JSONParser {
         var path = rootPath
         for f in frames {
             if f.isObject {
-                if f.key >= 0 { path += JSONPath.keyComponent(JSONNode.decodeString(buffer.bytes, tape[f.key]) ?? "") }
+                if f.key >= 0 {
+                    let bytes = UnsafeRawBufferPointer(start: base + tapeOrigin, count: end - tapeOrigin)
+                    path += JSONPath.keyComponent(JSONNode.decodeString(bytes, tape[f.key]) ?? "")
+                }
             } else {
                 path += "[\(f.count)]"
             }
@@ -186,8 +320,15 @@ struct JSONParser {
     }
 
     func error(_ message: String, rootPath: String, at offset: Int? = nil) -> ImportError {
-        let at = offset ?? pos
+        let at = origin + (offset ?? pos)
         return ImportError(file: file, path: currentPath(rootPath: rootPath), message: "at byte \(at): \(message)", byteOffset: at)
+    }
+
+    /// A position as a tape offset (counted from the value's first byte or the buffer's start).
+    /// Truncating: a value longer than 4 GiB is refused once it is complete (or the window stops
+    /// growing), before its tape is used.
+    @inline(__always) private func offset(_ position: Int) -> UInt32 {
+        UInt32(truncatingIfNeeded: position &- tapeOrigin)
     }
 
     private func truncated(_ what: String) -> ImportError {
@@ -197,6 +338,7 @@ struct JSONParser {
     /// Parses exactly one value at `pos` into a fresh tape.
     mutating func parseValue(rootPath: String, depthOffset: Int) throws -> [TapeNode] {
         self.rootPath = rootPath
+        tapeOrigin = copiesValues ? pos : 0
         tape = []
         tape.reserveCapacity(reserve)
         frames.removeAll(keepingCapacity: true)
@@ -205,7 +347,7 @@ struct JSONParser {
         valueLoop: while true {
             skipWhitespace()
             guard pos < end else { throw truncated("expected a value") }
-            let parent = frames.isEmpty ? TapeNode.noParent : UInt32(frames[frames.count - 1].node)
+            let parent = frames.isEmpty ? TapeNode.noParent : UInt32(truncatingIfNeeded: frames[frames.count - 1].node)
             let c = base[pos]
             switch c {
             case UInt8(ascii: "{"), UInt8(ascii: "["):
@@ -223,7 +365,7 @@ struct JSONParser {
                     pos += 1
                     closeTop()
                 } else if isObject {
-                    try readKey(parent: UInt32(nodeIndex))
+                    try readKey(parent: UInt32(truncatingIfNeeded: nodeIndex))
                     continue valueLoop
                 } else {
                     continue valueLoop
@@ -231,20 +373,20 @@ struct JSONParser {
             case quote:
                 let start = pos + 1
                 let escaped = try scanString(rootPath: rootPath)
-                tape.append(TapeNode(kind: .string, flags: escaped ? 1 : 0, parent: parent, a: UInt32(start), b: UInt32(pos - 1)))
+                tape.append(TapeNode(kind: .string, flags: escaped ? 1 : 0, parent: parent, a: offset(start), b: offset(pos - 1)))
             case UInt8(ascii: "t"):
                 try literal("true")
-                tape.append(TapeNode(kind: .bool, flags: 1, parent: parent, a: UInt32(pos - 4), b: UInt32(pos)))
+                tape.append(TapeNode(kind: .bool, flags: 1, parent: parent, a: offset(pos - 4), b: offset(pos)))
             case UInt8(ascii: "f"):
                 try literal("false")
-                tape.append(TapeNode(kind: .bool, flags: 0, parent: parent, a: UInt32(pos - 5), b: UInt32(pos)))
+                tape.append(TapeNode(kind: .bool, flags: 0, parent: parent, a: offset(pos - 5), b: offset(pos)))
             case UInt8(ascii: "n"):
                 try literal("null")
-                tape.append(TapeNode(kind: .null, flags: 0, parent: parent, a: UInt32(pos - 4), b: UInt32(pos)))
+                tape.append(TapeNode(kind: .null, flags: 0, parent: parent, a: offset(pos - 4), b: offset(pos)))
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                 let start = pos
                 let integer = try scanNumber()
-                tape.append(TapeNode(kind: .number, flags: integer ? 1 : 0, parent: parent, a: UInt32(start), b: UInt32(pos)))
+                tape.append(TapeNode(kind: .number, flags: integer ? 1 : 0, parent: parent, a: offset(start), b: offset(pos)))
             default:
                 throw error("unexpected \(describeByte(pos)), expected a value", rootPath: rootPath)
             }
@@ -263,7 +405,7 @@ struct JSONParser {
                     if frames[top].isObject {
                         frames[top].key = -1
                         skipWhitespace()
-                        try readKey(parent: UInt32(frames[top].node))
+                        try readKey(parent: UInt32(truncatingIfNeeded: frames[top].node))
                     }
                     continue valueLoop
                 }
@@ -277,6 +419,9 @@ struct JSONParser {
             }
             break
         }
+        if pos - tapeOrigin > maxValueSpan {
+            throw error("value too large: one JSON value longer than \(maxValueSpanDescription); only the items of a top-level Kubernetes List are read one by one, and each must be shorter", rootPath: rootPath, at: tapeOrigin)
+        }
         let result = tape
         tape = []
         return result
@@ -285,8 +430,8 @@ struct JSONParser {
     /// Completes the innermost container; its parent then sees it as one finished value.
     private mutating func closeTop() {
         let f = frames.removeLast()
-        tape[f.node].a = UInt32(f.count)
-        tape[f.node].b = UInt32(tape.count)
+        tape[f.node].a = UInt32(truncatingIfNeeded: f.count)
+        tape[f.node].b = UInt32(truncatingIfNeeded: tape.count)
     }
 
     private mutating func readKey(parent: UInt32) throws {
@@ -296,7 +441,7 @@ struct JSONParser {
         }
         let start = pos + 1
         let escaped = try scanString(rootPath: rootPath)
-        tape.append(TapeNode(kind: .string, flags: escaped ? 1 : 0, parent: parent, a: UInt32(start), b: UInt32(pos - 1)))
+        tape.append(TapeNode(kind: .string, flags: escaped ? 1 : 0, parent: parent, a: offset(start), b: offset(pos - 1)))
         frames[frames.count - 1].key = tape.count - 1
         skipWhitespace()
         guard pos < end else { throw truncated("expected ':'") }
@@ -370,7 +515,7 @@ struct JSONParser {
             }
             guard pos < end else {
                 throw ImportError(file: file, path: currentPath(rootPath: rootPath),
-                                  message: "at byte \(open): truncated input: unterminated string", byteOffset: open)
+                                  message: "at byte \(origin + open): truncated input: unterminated string", byteOffset: origin + open)
             }
             let c = base[pos]
             if c == UInt8(ascii: "\"") { pos += 1; return escaped }
