@@ -7,7 +7,7 @@ struct BundleGenerator {
     /// collectedAt of snapshot 0.
     let t0: Date
     let interval: TimeInterval
-    /// One `kubernetes.json`, or `kubernetes/<resource>.json` (needed above 4 GiB, the importer's per-file limit).
+    /// One `kubernetes.json`, or `kubernetes/<resource>.json` (the bundle format's two layouts).
     var kubernetesLayout: KubernetesLayout = .single
 
     enum KubernetesLayout: String, CaseIterable { case single, split }
