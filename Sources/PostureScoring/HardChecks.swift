@@ -242,7 +242,10 @@ enum HardChecks {
         guard !workloads.isEmpty else { return .notApplicable("No workloads outside system namespaces", ev) }
         var affected: [AffectedObject] = []
         for w in workloads {
-            let bad = Array(Set(w.containers.map(\.image).filter { !isApproved($0, allow) })).sorted()
+            var unapproved: [String] = []
+            for ct in w.containers where !c.index.isApproved(ct.image, allow: allow) { unapproved.append(ct.image) }
+            guard !unapproved.isEmpty else { continue }
+            let bad = Array(Set(unapproved)).sorted()
             if !bad.isEmpty { affected.append(AffectedObject(kind: w.kind, namespace: w.meta.namespace, name: w.meta.name, detail: "images " + bad.joined(separator: ", "))) }
         }
         let share = Double(workloads.count - affected.count) / Double(workloads.count)
@@ -296,7 +299,7 @@ enum HardChecks {
         func add(_ kind: String, _ name: String) {
             if c.admit(kind: kind, namespace: ns, name: name) { affected.append(AffectedObject(kind: kind, namespace: ns, name: name, detail: "in namespace default")) }
         }
-        for w in k8s.topLevelWorkloads where w.meta.namespace == ns { add(w.kind, w.meta.name) }
+        for i in c.index.topLevelWorkloadIndices where k8s.workloads[i].meta.namespace == ns { add(k8s.workloads[i].kind, k8s.workloads[i].meta.name) }
         for s in k8s.services where s.meta.namespace == ns && s.meta.name != "kubernetes" { add("Service", s.meta.name) }
         for i in k8s.ingresses where i.meta.namespace == ns { add("Ingress", i.meta.name) }
         for s in k8s.secrets where s.meta.namespace == ns && s.type != "kubernetes.io/service-account-token" { add("Secret", s.meta.name) }

@@ -95,11 +95,15 @@ enum NetChecks {
         guard let k8s = c.k8s else { return .unknown("Kubernetes objects not collected") }
         let namespaces = appNamespaces(c)
         guard !namespaces.isEmpty else { return .notApplicable("No application namespaces") }
+        // Select-all policies by namespace: filtering every policy for every namespace was
+        // O(namespaces × policies).
+        var selectAll: [String: [NetworkPolicy]] = [:]
+        for p in k8s.networkPolicies where p.selectsAllPods { if let ns = p.meta.namespace { selectAll[ns, default: []].append(p) } }
         var total = 0.0
         var affected: [AffectedObject] = []
         var full = 0
         for ns in namespaces {
-            let all = k8s.networkPolicies.filter { $0.meta.namespace == ns && $0.selectsAllPods }
+            let all = selectAll[ns] ?? []
             let ingress = all.contains { effectiveTypes($0).contains("ingress") && $0.ingressRuleCount == 0 }
             let egress = all.contains { effectiveTypes($0).contains("egress") && $0.egressRuleCount == 0 }
             switch (ingress, egress) {
@@ -125,9 +129,7 @@ enum NetChecks {
 
     static func net07(_ c: EvaluationContext) -> CheckOutcome {
         guard let k8s = c.k8s else { return .unknown("Kubernetes objects not collected") }
-        let lbs = k8s.services.filter { $0.type == "LoadBalancer" && !c.isSystemNamespace($0.meta.namespace) }
-            .filter { c.admit(kind: "Service", namespace: $0.meta.namespace, name: $0.meta.name) }
-            .sorted { ($0.meta.namespace ?? "", $0.meta.name) < ($1.meta.namespace ?? "", $1.meta.name) }
+        let lbs = sortedAdmitted(k8s.services, c, kind: "Service", meta: \.meta) { $0.type == "LoadBalancer" && !c.isSystemNamespace($0.meta.namespace) }
         guard !lbs.isEmpty else { return .notApplicable("No LoadBalancer services outside system namespaces") }
         var exempt: [String] = []
         var affected: [AffectedObject] = []
@@ -144,6 +146,17 @@ enum NetChecks {
             : .fail("\(affected.count) public LoadBalancer service(s) not allow-listed", ev, affected: affected)
     }
 
+    /// The items that pass `include` and then `admit` (called in inventory order, so recorded
+    /// waivers keep that order), sorted by namespace and name (ties in inventory order).
+    static func sortedAdmitted<T>(_ items: [T], _ c: EvaluationContext, kind: String, meta: KeyPath<T, ObjectMeta>, include: (T) -> Bool) -> [T] {
+        let admitted = items.indices.filter { i in
+            let m = items[i][keyPath: meta]
+            return include(items[i]) && c.admit(kind: kind, namespace: m.namespace, name: m.name)
+        }
+        return SnapshotIndex.sortedByNamespaceAndName(admitted, in: items, namespace: { $0[keyPath: meta].namespace }, name: { $0[keyPath: meta].name })
+            .map { items[$0] }
+    }
+
     static func hostCovered(_ host: String, by tls: [String]) -> Bool {
         let h = host.lowercased()
         return tls.contains { t in
@@ -156,9 +169,7 @@ enum NetChecks {
 
     static func net08(_ c: EvaluationContext) -> CheckOutcome {
         guard let k8s = c.k8s else { return .unknown("Kubernetes objects not collected") }
-        let ingresses = k8s.ingresses.filter { !c.isSystemNamespace($0.meta.namespace) }
-            .filter { c.admit(kind: "Ingress", namespace: $0.meta.namespace, name: $0.meta.name) }
-            .sorted { ($0.meta.namespace ?? "", $0.meta.name) < ($1.meta.namespace ?? "", $1.meta.name) }
+        let ingresses = sortedAdmitted(k8s.ingresses, c, kind: "Ingress", meta: \.meta) { !c.isSystemNamespace($0.meta.namespace) }
         guard !ingresses.isEmpty else { return .notApplicable("No Ingress objects outside system namespaces") }
         var affected: [AffectedObject] = []
         for i in ingresses {
@@ -176,9 +187,7 @@ enum NetChecks {
 
     static func net09(_ c: EvaluationContext) -> CheckOutcome {
         guard let k8s = c.k8s else { return .unknown("Kubernetes objects not collected") }
-        let services = k8s.services.filter { !c.isSystemNamespace($0.meta.namespace) }
-            .filter { c.admit(kind: "Service", namespace: $0.meta.namespace, name: $0.meta.name) }
-            .sorted { ($0.meta.namespace ?? "", $0.meta.name) < ($1.meta.namespace ?? "", $1.meta.name) }
+        let services = sortedAdmitted(k8s.services, c, kind: "Service", meta: \.meta) { !c.isSystemNamespace($0.meta.namespace) }
         let workloads = c.appWorkloads()
         var affected: [AffectedObject] = []
         for s in services where s.type == "NodePort" {

@@ -113,8 +113,10 @@ enum SecChecks {
         let cmCollected = KubeKinds.isCollected("ConfigMap", in: k8s.collectedKinds)
         var configMaps = 0
         if cmCollected {
-            for cm in k8s.configMaps.sorted(by: { ($0.meta.namespace ?? "", $0.meta.name) < ($1.meta.namespace ?? "", $1.meta.name) })
-            where !c.isSystemNamespace(cm.meta.namespace) && !cm.credentialLikeKeys.isEmpty {
+            // Filtered before sorting (the filter calls no `admit`, so waivers are recorded in the same order).
+            let candidates = k8s.configMaps.indices.filter { !c.isSystemNamespace(k8s.configMaps[$0].meta.namespace) && !k8s.configMaps[$0].credentialLikeKeys.isEmpty }
+            for i in SnapshotIndex.sortedByNamespaceAndName(candidates, in: k8s.configMaps, namespace: { $0.meta.namespace }, name: { $0.meta.name }) {
+                let cm = k8s.configMaps[i]
                 guard c.admit(kind: "ConfigMap", namespace: cm.meta.namespace, name: cm.meta.name) else { continue }
                 configMaps += 1
                 affected.append(AffectedObject(kind: "ConfigMap", namespace: cm.meta.namespace, name: cm.meta.name, detail: "keys " + cm.credentialLikeKeys.joined(separator: ", ")))
