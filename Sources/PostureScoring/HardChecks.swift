@@ -240,10 +240,11 @@ enum HardChecks {
         }
         let workloads = c.appWorkloads()
         guard !workloads.isEmpty else { return .notApplicable("No workloads outside system namespaces", ev) }
+        let allowList = RegistryAllowList(allow)
         var affected: [AffectedObject] = []
         for w in workloads {
             var unapproved: [String] = []
-            for ct in w.containers where !c.index.isApproved(ct.image, allow: allow) { unapproved.append(ct.image) }
+            for ct in w.containers where !allowList.approves(ct.image) { unapproved.append(ct.image) }
             guard !unapproved.isEmpty else { continue }
             let bad = Array(Set(unapproved)).sorted()
             if !bad.isEmpty { affected.append(AffectedObject(kind: w.kind, namespace: w.meta.namespace, name: w.meta.name, detail: "images " + bad.joined(separator: ", "))) }

@@ -129,7 +129,7 @@ enum NetChecks {
 
     static func net07(_ c: EvaluationContext) -> CheckOutcome {
         guard let k8s = c.k8s else { return .unknown("Kubernetes objects not collected") }
-        let lbs = sortedAdmitted(k8s.services, c, kind: "Service", meta: \.meta) { $0.type == "LoadBalancer" && !c.isSystemNamespace($0.meta.namespace) }
+        let lbs = sortedAdmitted(k8s.services, c, kind: "Service", namespace: { $0.meta.namespace }, name: { $0.meta.name }) { $0.type == "LoadBalancer" && !c.isSystemNamespace($0.meta.namespace) }
         guard !lbs.isEmpty else { return .notApplicable("No LoadBalancer services outside system namespaces") }
         var exempt: [String] = []
         var affected: [AffectedObject] = []
@@ -148,13 +148,11 @@ enum NetChecks {
 
     /// The items that pass `include` and then `admit` (called in inventory order, so recorded
     /// waivers keep that order), sorted by namespace and name (ties in inventory order).
-    static func sortedAdmitted<T>(_ items: [T], _ c: EvaluationContext, kind: String, meta: KeyPath<T, ObjectMeta>, include: (T) -> Bool) -> [T] {
-        let admitted = items.indices.filter { i in
-            let m = items[i][keyPath: meta]
-            return include(items[i]) && c.admit(kind: kind, namespace: m.namespace, name: m.name)
+    static func sortedAdmitted<T>(_ items: [T], _ c: EvaluationContext, kind: String, namespace: (T) -> String?, name: (T) -> String, include: (T) -> Bool) -> [T] {
+        let admitted = items.withUnsafeBufferPointer { buf in
+            buf.indices.filter { i in include(buf[i]) && c.admit(kind: kind, namespace: namespace(buf[i]), name: name(buf[i])) }
         }
-        return SnapshotIndex.sortedByNamespaceAndName(admitted, in: items, namespace: { $0[keyPath: meta].namespace }, name: { $0[keyPath: meta].name })
-            .map { items[$0] }
+        return SnapshotIndex.sortedByNamespaceAndName(admitted, in: items, namespace: namespace, name: name).map { items[$0] }
     }
 
     static func hostCovered(_ host: String, by tls: [String]) -> Bool {
@@ -169,7 +167,7 @@ enum NetChecks {
 
     static func net08(_ c: EvaluationContext) -> CheckOutcome {
         guard let k8s = c.k8s else { return .unknown("Kubernetes objects not collected") }
-        let ingresses = sortedAdmitted(k8s.ingresses, c, kind: "Ingress", meta: \.meta) { !c.isSystemNamespace($0.meta.namespace) }
+        let ingresses = sortedAdmitted(k8s.ingresses, c, kind: "Ingress", namespace: { $0.meta.namespace }, name: { $0.meta.name }) { !c.isSystemNamespace($0.meta.namespace) }
         guard !ingresses.isEmpty else { return .notApplicable("No Ingress objects outside system namespaces") }
         var affected: [AffectedObject] = []
         for i in ingresses {
@@ -187,7 +185,7 @@ enum NetChecks {
 
     static func net09(_ c: EvaluationContext) -> CheckOutcome {
         guard let k8s = c.k8s else { return .unknown("Kubernetes objects not collected") }
-        let services = sortedAdmitted(k8s.services, c, kind: "Service", meta: \.meta) { !c.isSystemNamespace($0.meta.namespace) }
+        let services = sortedAdmitted(k8s.services, c, kind: "Service", namespace: { $0.meta.namespace }, name: { $0.meta.name }) { !c.isSystemNamespace($0.meta.namespace) }
         let workloads = c.appWorkloads()
         var affected: [AffectedObject] = []
         for s in services where s.type == "NodePort" {

@@ -46,17 +46,21 @@ final class SnapshotIndex {
             // `ObjectMeta.controllerOwner` (another module's computed property) would copy the
             // whole metadata per call; the same rule is applied to the stored array instead.
             func controllerOwner(_ i: Int) -> OwnerRef? { buf[i].meta.ownerReferences.first { $0.controller } }
-            var ownerKinds = Set<String>()
-            for i in buf.indices { if let o = controllerOwner(i) { ownerKinds.insert(o.kind) } }
+            // A handful of kinds: a list compares faster than a set hashes. One set of
+            // (namespace, name) per owner kind, so the kind is never hashed.
+            var ownerKinds: [String] = []
+            for i in buf.indices { if let o = controllerOwner(i), !ownerKinds.contains(o.kind) { ownerKinds.append(o.kind) } }
             guard !ownerKinds.isEmpty else { return Array(buf.indices) }
-            var present = Set<ObjectKey>()
-            for i in buf.indices where ownerKinds.contains(buf[i].kind) {
-                present.insert(ObjectKey(kind: buf[i].kind, namespace: buf[i].meta.namespace ?? "", name: buf[i].meta.name))
+            var present = Array(repeating: Set<AccountKey>(), count: ownerKinds.count)
+            for i in buf.indices {
+                guard let k = ownerKinds.firstIndex(of: buf[i].kind) else { continue }
+                present[k].insert(AccountKey(namespace: buf[i].meta.namespace ?? "", name: buf[i].meta.name))
             }
             var out: [Int] = []
             out.reserveCapacity(buf.count)
             for i in buf.indices {
-                if let o = controllerOwner(i), present.contains(ObjectKey(kind: o.kind, namespace: buf[i].meta.namespace ?? "", name: o.name)) { continue }
+                if let o = controllerOwner(i), let k = ownerKinds.firstIndex(of: o.kind),
+                   present[k].contains(AccountKey(namespace: buf[i].meta.namespace ?? "", name: o.name)) { continue }
                 out.append(i)
             }
             return out
@@ -82,12 +86,14 @@ final class SnapshotIndex {
     /// stable sort by `KubeRef` — comparing ranks for kind and namespace (few distinct values) so
     /// most comparisons touch only one string.
     static func sortedByRef<T>(_ indices: [Int], in items: [T], kind: (T) -> String, namespace: (T) -> String?, name: (T) -> String) -> [Int] {
-        let kindRank = ranks(indices.map { kind(items[$0]) })
-        let nsRank = ranks(indices.map { namespace(items[$0]) ?? "" })
+        // Elements are handed to the key closures in place, not copied out of the array.
+        let (kinds, namespaces, names) = items.withUnsafeBufferPointer { buf in
+            (indices.map { kind(buf[$0]) }, indices.map { namespace(buf[$0]) ?? "" }, indices.map { name(buf[$0]) })
+        }
+        let kindRank = ranks(kinds), nsRank = ranks(namespaces)
         var keyed: [(kind: Int, ns: Int, pos: Int)] = []
         keyed.reserveCapacity(indices.count)
         for p in indices.indices { keyed.append((kindRank[p], nsRank[p], p)) }
-        let names = indices.map { name(items[$0]) }
         keyed.sort { a, b in
             if a.kind != b.kind { return a.kind < b.kind }
             if a.ns != b.ns { return a.ns < b.ns }
@@ -104,10 +110,20 @@ final class SnapshotIndex {
 
     /// For each value, its rank among the distinct values in `String` order (equal values, equal rank).
     static func ranks(_ values: [String]) -> [Int] {
+        // Runs of equal values (a namespace's objects are usually listed together) skip the lookup.
         var distinct: [String: Int] = [:]
-        for v in values where distinct[v] == nil { distinct[v] = 0 }
+        var previous: String? = nil
+        for v in values where v != previous { previous = v; if distinct[v] == nil { distinct[v] = 0 } }
         for (r, v) in distinct.keys.sorted().enumerated() { distinct[v] = r }
-        return values.map { distinct[$0]! }
+        var out: [Int] = []
+        out.reserveCapacity(values.count)
+        previous = nil
+        var rank = 0
+        for v in values {
+            if v != previous { previous = v; rank = distinct[v]! }
+            out.append(rank)
+        }
+        return out
     }
 
     // MARK: Service accounts
@@ -135,73 +151,95 @@ final class SnapshotIndex {
 
     private(set) lazy var rbac: RBACIndex = RBACIndex(k8s ?? KubernetesInventory())
 
-    // MARK: Images
-
-    private var imageApproval: [String: Bool] = [:]
-    private var imageAllowList: RegistryAllowList?
-
-    /// `HardChecks.isApproved`, remembered per distinct image for one allow-list (a cluster runs
-    /// far fewer images than containers).
-    func isApproved(_ image: String, allow: [String]) -> Bool {
-        if imageAllowList?.allow != allow { imageApproval = [:]; imageAllowList = RegistryAllowList(allow) }
-        if let known = imageApproval[image] { return known }
-        let ok = imageAllowList!.approves(image)
-        imageApproval[image] = ok
-        return ok
-    }
 }
 
-/// HARD-14's allow-list with its entries normalized once (`HardChecks.isApproved` trims and
-/// lower-cases every entry for every image, through Foundation).
+/// HARD-14's allow-list, normalized once per evaluation: `HardChecks.isApproved` trims and
+/// lower-cases every entry for every image through Foundation, and builds the host and the
+/// normalized reference as new strings — at 100,000 containers most of HARD-14's time.
 struct RegistryAllowList {
     let allow: [String]
-    private let entries: [(isPath: Bool, pathPrefix: String, pattern: String)]
+    private struct Entry {
+        var pattern: String
+        var isPath: Bool
+        var pathPrefix: String
+        var hasStar: Bool
+        var isASCII: Bool
+    }
+    private let entries: [Entry]
 
     init(_ allow: [String]) {
         self.allow = allow
         entries = allow.map { entry in
             let e = entry.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "/ "))
-            return (e.contains("/"), e + "/", e)
+            return Entry(pattern: e, isPath: e.contains("/"), pathPrefix: e + "/", hasStar: e.contains("*"), isASCII: e.utf8.allSatisfy { $0 < 0x80 })
         }
     }
 
     /// Same answer as `HardChecks.isApproved(image, allow)`. ASCII references (all real ones)
-    /// take a byte-level path; anything else goes through the original function.
+    /// are read as bytes; anything else goes through the original function.
     func approves(_ image: String) -> Bool {
-        guard image.utf8.allSatisfy({ $0 < 0x80 }) else { return HardChecks.isApproved(image, allow) }
-        let host = Self.asciiRegistryHost(image), full = Self.asciiNormalizedImage(image)
-        return entries.contains { e in e.isPath ? full.hasPrefix(e.pathPrefix) : Glob.matches(e.pattern, host) }
+        let fast: Bool? = image.utf8.withContiguousStorageIfAvailable { u -> Bool? in
+            guard u.allSatisfy({ $0 < 0x80 }) else { return nil }
+            let hostRange = Self.hostRange(u)
+            var host: String? = nil, full: String? = nil
+            for e in entries {
+                if e.isPath {
+                    if full == nil { full = Self.asciiNormalizedImage(image) }
+                    if full!.hasPrefix(e.pathPrefix) { return true }
+                } else if e.hasStar || !e.isASCII {
+                    if host == nil { host = hostRange.map { Self.asciiLowercased(UnsafeBufferPointer(rebasing: u[$0])) } ?? "docker.io" }
+                    if Glob.matches(e.pattern, host!) { return true }
+                } else if let r = hostRange {
+                    // `Glob.matches` of a pattern without `*` is `==`; for ASCII both sides, bytes.
+                    if Self.equalLowercased(u[r], e.pattern.utf8) { return true }
+                } else if e.pattern == "docker.io" {
+                    return true
+                }
+            }
+            return false
+        } ?? nil
+        return fast ?? HardChecks.isApproved(image, allow)
     }
 
     private static let dot = UInt8(ascii: "."), colon = UInt8(ascii: ":"), slash = UInt8(ascii: "/")
 
+    /// Where `HardChecks.registryHost` finds a registry host in an ASCII reference (nil: Docker
+    /// Hub). It splits the characters at the first `/` with empty parts left out; in ASCII every
+    /// character is one byte (CR LF aside, which holds no `/`), so the bytes split the same way.
+    static func hostRange(_ u: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+        var i = 0
+        while i < u.count && u[i] == slash { i += 1 }
+        let start = i
+        while i < u.count && u[i] != slash { i += 1 }
+        // One part only: no `/` after the first part, or nothing after it.
+        guard start < i, i + 1 < u.count else { return nil }
+        let first = u[start..<i]
+        if equalLowercased(first, "index.docker.io".utf8) { return nil }
+        if first.contains(dot) || first.contains(colon) || equalLowercased(first, "localhost".utf8) { return start..<i }
+        return nil
+    }
+
+    private static func lower(_ b: UInt8) -> UInt8 { b &- UInt8(ascii: "A") < 26 ? b | 0x20 : b }
+
+    /// ASCII bytes, lower-cased, equal to `other`.
+    static func equalLowercased<A: Collection<UInt8>, B: Collection<UInt8>>(_ bytes: A, _ other: B) -> Bool {
+        bytes.count == other.count && zip(bytes, other).allSatisfy { lower($0) == $1 }
+    }
+
     /// `String.lowercased()` of ASCII text.
-    private static func asciiLowercased<C: Collection<UInt8>>(_ bytes: C) -> String {
-        String(decoding: bytes.lazy.map { $0 &- UInt8(ascii: "A") < 26 ? $0 | 0x20 : $0 }, as: UTF8.self)
+    static func asciiLowercased<C: Collection<UInt8>>(_ bytes: C) -> String {
+        String(unsafeUninitializedCapacity: bytes.count) { out in
+            var n = 0
+            for b in bytes { out[n] = lower(b); n += 1 }
+            return n
+        }
     }
 
-    /// Whether an ASCII host part is a registry name: `registryHost`'s test.
-    private static func looksLikeHost<C: Collection<UInt8>>(_ bytes: C) -> Bool {
-        bytes.contains(dot) || bytes.contains(colon) || bytes.elementsEqual("localhost".utf8)
-    }
-
-    /// `HardChecks.registryHost` for an ASCII reference, on bytes. Splitting the UTF-8 view
-    /// finds the same parts as splitting the characters: in ASCII every character is one byte,
-    /// except CR LF, which holds no `/`.
-    static func asciiRegistryHost(_ image: String) -> String {
-        let parts = image.utf8.split(separator: slash, maxSplits: 1)
-        guard parts.count == 2 else { return "docker.io" }
-        let first = asciiLowercased(parts[0])
-        if first == "index.docker.io" { return "docker.io" }
-        if looksLikeHost(first.utf8) { return first }
-        return "docker.io"
-    }
-
-    /// `HardChecks.normalizedImage` for an ASCII reference, on bytes.
+    /// `HardChecks.normalizedImage` for an ASCII reference, on bytes (split as in `hostRange`).
     static func asciiNormalizedImage(_ image: String) -> String {
         let lower = asciiLowercased(image.utf8)
         let parts = lower.utf8.split(separator: slash, maxSplits: 1)
-        if parts.count == 2, looksLikeHost(parts[0]) {
+        if parts.count == 2, parts[0].contains(dot) || parts[0].contains(colon) || parts[0].elementsEqual("localhost".utf8) {
             if parts[0].elementsEqual("docker.io".utf8) || parts[0].elementsEqual("index.docker.io".utf8) {
                 let rest = String(decoding: parts[1], as: UTF8.self)
                 return parts[1].contains(slash) ? "docker.io/" + rest : "docker.io/library/" + rest
