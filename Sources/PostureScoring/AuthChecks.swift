@@ -80,7 +80,7 @@ enum AuthChecks {
             let r = k8s.roles[i]
             return !RBACRules.isManaged(r, c) && !r.isAggregated && c.admit(kind: r.kind, namespace: r.meta.namespace, name: r.meta.name)
         }
-        let userRoles = SnapshotIndex.sortedByRef(userRoleIndices, in: k8s.roles, kind: { $0.kind }, namespace: { $0.meta.namespace }, name: { $0.meta.name })
+        let userRoles = SnapshotIndex.sortedByRef(userRoleIndices, in: k8s.roles, kind: { $0.pointee.kind }, namespace: { $0.pointee.meta.namespace }, name: { $0.pointee.meta.name })
             .map { k8s.roles[$0] }
         let wildcard = userRoles.filter { $0.rules.contains(where: RBACRules.hasWildcard) }
         // A set, not a scan of `wildcard` per binding (O(bindings × wildcard roles)).
@@ -113,7 +113,8 @@ enum AuthChecks {
             let clusterWide = b.kind == "ClusterRoleBinding" && index.listsSecrets(ofBinding: i)
             if clusterWide && subjects.contains(where: { $0.kind == "User" || $0.kind == "ServiceAccount" }) { listAll = true }
             affected.append(AffectedObject(kind: b.kind, namespace: b.meta.namespace, name: b.meta.name,
-                detail: "\(b.roleRefKind) \(b.roleRefName) reads secrets \(clusterWide ? "in all namespaces" : "in \(b.meta.namespace ?? "?")") for "
+                detail: !c.reportsDetail(afterAffected: affected.count) ? nil
+                    : "\(b.roleRefKind) \(b.roleRefName) reads secrets \(clusterWide ? "in all namespaces" : "in \(b.meta.namespace ?? "?")") for "
                     + subjects.map { RBACRules.describe($0, b) }.joined(separator: ", ")))
         }
         let ev = [Evidence(path: "bindings→rules[secrets: get|list|watch]", value: "\(affected.count) non-system grant(s)")]

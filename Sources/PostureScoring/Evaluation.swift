@@ -96,6 +96,11 @@ final class EvaluationContext {
         return true
     }
 
+    /// Whether an affected object appended after `count` others reaches the report. Findings
+    /// keep the first `affectedLimit` affected objects and only count the rest, so checks that
+    /// flag tens of thousands of workloads compose details for those alone.
+    func reportsDetail(afterAffected count: Int) -> Bool { count < configuration.affectedLimit }
+
     func isSystemNamespace(_ ns: String?) -> Bool {
         guard let ns else { return false }
         return configuration.systemNamespaces.contains(ns)

@@ -39,7 +39,7 @@ enum IdentChecks {
             return !c.isSystemNamespace(sa.meta.namespace) && (sa.workloadIdentityClientID ?? "").isEmpty == false
                 && c.admit(kind: "ServiceAccount", namespace: sa.meta.namespace, name: sa.meta.name)
         }
-        let annotated = SnapshotIndex.sortedByNamespaceAndName(annotatedIndices, in: k8s.serviceAccounts, namespace: { $0.meta.namespace }, name: { $0.meta.name })
+        let annotated = SnapshotIndex.sortedByNamespaceAndName(annotatedIndices, in: k8s.serviceAccounts, namespace: { $0.pointee.meta.namespace }, name: { $0.pointee.meta.name })
             .map { k8s.serviceAccounts[$0] }
         let wiOn = c.cluster.workloadIdentityEnabled == true
         let ev = [Evidence(path: "securityProfile.workloadIdentity.enabled", value: Show.bool(c.cluster.workloadIdentityEnabled)),
@@ -61,9 +61,14 @@ enum IdentChecks {
 
         // Workloads grouped by service account (in workload order): filtering every workload for
         // every annotated service account was O(service accounts × workloads).
+        // Only the annotated accounts get a list, so there is no array per workload.
         struct UserKey: Hashable { var namespace: String?; var name: String }
         var usersByAccount: [UserKey: [Int]] = [:]
-        for (i, w) in workloads.enumerated() { usersByAccount[UserKey(namespace: w.meta.namespace, name: w.effectiveServiceAccountName), default: []].append(i) }
+        for sa in annotated { usersByAccount[UserKey(namespace: sa.meta.namespace, name: sa.meta.name)] = [] }
+        for (i, w) in workloads.enumerated() {
+            let key = UserKey(namespace: w.meta.namespace, name: w.effectiveServiceAccountName)
+            if usersByAccount[key] != nil { usersByAccount[key]!.append(i) }
+        }
         var partial: [AffectedObject] = []
         for sa in annotated {
             let users = (usersByAccount[UserKey(namespace: sa.meta.namespace, name: sa.meta.name)] ?? []).lazy.map { workloads[$0] }
@@ -97,13 +102,13 @@ enum IdentChecks {
     static func ident05(_ c: EvaluationContext) -> CheckOutcome {
         let workloads = c.appWorkloads()
         var affected: [AffectedObject] = []
-        for w in workloads {
-            let bad = w.volumes.compactMap { v -> String? in
+        workloads.forEachPointer { w in
+            let bad = w.pointee.volumes.compactMap { v -> String? in
                 guard v.source == .hostPath, let p = v.hostPath, isCredentialPath(p) else { return nil }
                 return p
             }
             if !bad.isEmpty {
-                affected.append(AffectedObject(kind: w.kind, namespace: w.meta.namespace, name: w.meta.name, detail: "hostPath " + bad.joined(separator: ", ")))
+                affected.append(AffectedObject(kind: w.pointee.kind, namespace: w.pointee.meta.namespace, name: w.pointee.meta.name, detail: "hostPath " + bad.joined(separator: ", ")))
             }
         }
         let ev = [Evidence(path: "spec.volumes[*].hostPath.path", value: "\(affected.count) of \(workloads.count) workload(s) mount credential paths")]
@@ -116,13 +121,14 @@ enum IdentChecks {
         let workloads = c.appWorkloads()
         guard !workloads.isEmpty else { return .notApplicable("No workloads outside system namespaces") }
         var affected: [AffectedObject] = []
-        for w in workloads {
-            let saValue = c.index.serviceAccountAutomount(namespace: w.meta.namespace, name: w.effectiveServiceAccountName)
-            let effective = w.automountServiceAccountToken ?? saValue ?? true
+        workloads.forEachPointer { w in
+            let saValue = c.index.serviceAccountAutomount(namespace: w.pointee.meta.namespace, name: w.pointee.effectiveServiceAccountName)
+            let effective = w.pointee.automountServiceAccountToken ?? saValue ?? true
             if effective {
-                let why = w.automountServiceAccountToken == true ? "pod sets automountServiceAccountToken: true"
-                    : "token automounted (service account \(w.effectiveServiceAccountName)\(saValue == true ? " sets true" : " does not disable it"))"
-                affected.append(AffectedObject(kind: w.kind, namespace: w.meta.namespace, name: w.meta.name, detail: why))
+                let why = !c.reportsDetail(afterAffected: affected.count) ? nil
+                    : w.pointee.automountServiceAccountToken == true ? "pod sets automountServiceAccountToken: true"
+                    : "token automounted (service account \(w.pointee.effectiveServiceAccountName)\(saValue == true ? " sets true" : " does not disable it"))"
+                affected.append(AffectedObject(kind: w.pointee.kind, namespace: w.pointee.meta.namespace, name: w.pointee.meta.name, detail: why))
             }
         }
         let share = Double(workloads.count - affected.count) / Double(workloads.count)
@@ -147,7 +153,12 @@ enum IdentChecks {
                     detail: "binds \(b.roleRefKind) \(b.roleRefName) to ServiceAccount \(ns ?? "?")/default"))
             }
         }
-        let usingDefault = workloads.filter { $0.effectiveServiceAccountName == "default" }
+        // Affected objects directly, without copying the workloads into a filtered list.
+        var usingDefault: [AffectedObject] = []
+        workloads.forEachPointer { w in
+            guard w.pointee.effectiveServiceAccountName == "default" else { return }
+            usingDefault.append(AffectedObject(kind: w.pointee.kind, namespace: w.pointee.meta.namespace, name: w.pointee.meta.name, detail: "runs as the default service account"))
+        }
         let automounting = defaults.filter { $0.automountServiceAccountToken != false }
         let ev = [Evidence(path: "spec.serviceAccountName", value: "\(usingDefault.count) of \(workloads.count) workload(s) use \"default\""),
                   Evidence(path: "serviceaccounts[default].automountServiceAccountToken", value: "\(defaults.count - automounting.count) of \(defaults.count) set false"),
@@ -155,7 +166,7 @@ enum IdentChecks {
         if !boundAffected.isEmpty { return .fail("A default service account is bound to roles", ev, affected: boundAffected) }
         let items = workloads.count + defaults.count
         guard items > 0 else { return .notApplicable("No workloads or default service accounts outside system namespaces", ev) }
-        let affected = usingDefault.map { AffectedObject(kind: $0.kind, namespace: $0.meta.namespace, name: $0.meta.name, detail: "runs as the default service account") }
+        let affected = usingDefault
             + automounting.map { AffectedObject(kind: "ServiceAccount", namespace: $0.meta.namespace, name: "default", detail: "automountServiceAccountToken not false") }
         let share = Double(items - affected.count) / Double(items)
         return .graded(share, affected.isEmpty ? "Default service accounts unused and not automounted"
@@ -185,15 +196,19 @@ enum IdentChecks {
             }
         }
         var affected: [AffectedObject] = []
-        for w in workloads {
-            guard let ns = w.meta.namespace else { continue }
-            let sa = w.effectiveServiceAccountName
+        workloads.forEachPointer { w in
+            guard let ns = w.pointee.meta.namespace else { return }
+            let sa = w.pointee.effectiveServiceAccountName
             let direct = bySA[AccountKey(namespace: ns, name: sa)] ?? [], group = byNamespaceGroup[ns] ?? []
-            guard !direct.isEmpty || !group.isEmpty || !allSA.isEmpty else { continue }
+            guard !direct.isEmpty || !group.isEmpty || !allSA.isEmpty else { return }
             var reasons: [String] = []
             // Ascending and without duplicates (a binding can name the account more than once).
-            var candidates = direct + group + allSA
-            candidates.sort()
+            // Each list is ascending already, so one list alone needs no sort.
+            let lists = (direct.isEmpty ? 0 : 1) + (group.isEmpty ? 0 : 1) + (allSA.isEmpty ? 0 : 1)
+            var candidates = direct
+            candidates += group
+            candidates += allSA
+            if lists > 1 { candidates.sort() }
             var previous = -1
             for i in candidates where i != previous {
                 previous = i
@@ -209,9 +224,9 @@ enum IdentChecks {
                     reasons.append("\(b.roleRefKind) \(b.roleRefName) (lists all Secrets) via \(b.kind) \(b.meta.name)")
                 }
             }
-            guard !reasons.isEmpty else { continue }
-            let mounted = w.automountServiceAccountToken ?? saAutomount[AccountKey(namespace: ns, name: sa)] ?? true
-            affected.append(AffectedObject(kind: w.kind, namespace: ns, name: w.meta.name,
+            guard !reasons.isEmpty else { return }
+            let mounted = w.pointee.automountServiceAccountToken ?? saAutomount[AccountKey(namespace: ns, name: sa)] ?? true
+            affected.append(AffectedObject(kind: w.pointee.kind, namespace: ns, name: w.pointee.meta.name,
                 detail: "service account \(sa): " + reasons.joined(separator: "; ") + (mounted ? "; token automounted" : "")))
         }
         let ev = [Evidence(path: "workload→serviceAccount→bindings→rules", value: "\(affected.count) of \(workloads.count) workload(s) hold admin or takeover permissions")]

@@ -129,7 +129,7 @@ enum NetChecks {
 
     static func net07(_ c: EvaluationContext) -> CheckOutcome {
         guard let k8s = c.k8s else { return .unknown("Kubernetes objects not collected") }
-        let lbs = sortedAdmitted(k8s.services, c, kind: "Service", namespace: { $0.meta.namespace }, name: { $0.meta.name }) { $0.type == "LoadBalancer" && !c.isSystemNamespace($0.meta.namespace) }
+        let lbs = sortedAdmitted(k8s.services, c, kind: "Service", namespace: { $0.pointee.meta.namespace }, name: { $0.pointee.meta.name }) { $0.pointee.type == "LoadBalancer" && !c.isSystemNamespace($0.pointee.meta.namespace) }
         guard !lbs.isEmpty else { return .notApplicable("No LoadBalancer services outside system namespaces") }
         var exempt: [String] = []
         var affected: [AffectedObject] = []
@@ -148,9 +148,13 @@ enum NetChecks {
 
     /// The items that pass `include` and then `admit` (called in inventory order, so recorded
     /// waivers keep that order), sorted by namespace and name (ties in inventory order).
-    static func sortedAdmitted<T>(_ items: [T], _ c: EvaluationContext, kind: String, namespace: (T) -> String?, name: (T) -> String, include: (T) -> Bool) -> [T] {
+    static func sortedAdmitted<T>(_ items: [T], _ c: EvaluationContext, kind: String, namespace: (UnsafePointer<T>) -> String?,
+                                  name: (UnsafePointer<T>) -> String, include: (UnsafePointer<T>) -> Bool) -> [T] {
         let admitted = items.withUnsafeBufferPointer { buf in
-            buf.indices.filter { i in include(buf[i]) && c.admit(kind: kind, namespace: namespace(buf[i]), name: name(buf[i])) }
+            buf.indices.filter { i in
+                let p = buf.baseAddress! + i
+                return include(p) && c.admit(kind: kind, namespace: namespace(p), name: name(p))
+            }
         }
         return SnapshotIndex.sortedByNamespaceAndName(admitted, in: items, namespace: namespace, name: name).map { items[$0] }
     }
@@ -167,7 +171,7 @@ enum NetChecks {
 
     static func net08(_ c: EvaluationContext) -> CheckOutcome {
         guard let k8s = c.k8s else { return .unknown("Kubernetes objects not collected") }
-        let ingresses = sortedAdmitted(k8s.ingresses, c, kind: "Ingress", namespace: { $0.meta.namespace }, name: { $0.meta.name }) { !c.isSystemNamespace($0.meta.namespace) }
+        let ingresses = sortedAdmitted(k8s.ingresses, c, kind: "Ingress", namespace: { $0.pointee.meta.namespace }, name: { $0.pointee.meta.name }) { !c.isSystemNamespace($0.pointee.meta.namespace) }
         guard !ingresses.isEmpty else { return .notApplicable("No Ingress objects outside system namespaces") }
         var affected: [AffectedObject] = []
         for i in ingresses {
@@ -185,18 +189,17 @@ enum NetChecks {
 
     static func net09(_ c: EvaluationContext) -> CheckOutcome {
         guard let k8s = c.k8s else { return .unknown("Kubernetes objects not collected") }
-        let services = sortedAdmitted(k8s.services, c, kind: "Service", namespace: { $0.meta.namespace }, name: { $0.meta.name }) { !c.isSystemNamespace($0.meta.namespace) }
+        let services = sortedAdmitted(k8s.services, c, kind: "Service", namespace: { $0.pointee.meta.namespace }, name: { $0.pointee.meta.name }) { !c.isSystemNamespace($0.pointee.meta.namespace) }
         let workloads = c.appWorkloads()
         var affected: [AffectedObject] = []
         for s in services where s.type == "NodePort" {
             let ports = s.ports.compactMap(\.nodePort).map(String.init).joined(separator: ", ")
             affected.append(AffectedObject(kind: "Service", namespace: s.meta.namespace, name: s.meta.name, detail: "NodePort" + (ports.isEmpty ? "" : " \(ports)")))
         }
-        for w in workloads {
-            let hostPorts = w.containers.flatMap(\.ports).compactMap(\.hostPort).filter { $0 > 0 }
-            if !hostPorts.isEmpty {
-                affected.append(AffectedObject(kind: w.kind, namespace: w.meta.namespace, name: w.meta.name, detail: "hostPort " + hostPorts.map(String.init).joined(separator: ", ")))
-            }
+        workloads.forEachPointer { w in
+            guard w.pointee.containers.contains(where: { $0.ports.contains { ($0.hostPort ?? 0) > 0 } }) else { return }
+            let hostPorts = w.pointee.containers.flatMap(\.ports).compactMap(\.hostPort).filter { $0 > 0 }
+            affected.append(AffectedObject(kind: w.pointee.kind, namespace: w.pointee.meta.namespace, name: w.pointee.meta.name, detail: "hostPort " + hostPorts.map(String.init).joined(separator: ", ")))
         }
         let items = services.count + workloads.count
         guard items > 0 else { return .notApplicable("No services or workloads outside system namespaces") }

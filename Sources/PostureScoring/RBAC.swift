@@ -20,7 +20,7 @@ final class RBACIndex {
         }
         roleIndexByKey = byKey
         let order = SnapshotIndex.sortedByRef(Array(k8s.bindings.indices), in: k8s.bindings,
-                                              kind: { $0.kind }, namespace: { $0.meta.namespace }, name: { $0.meta.name })
+                                              kind: { $0.pointee.kind }, namespace: { $0.pointee.meta.namespace }, name: { $0.pointee.meta.name })
         bindings = order.map { k8s.bindings[$0] }
         roleIndexOfBinding = bindings.map { Self.lookup(byKey, $0) }
         escalationsMemo = Array(repeating: nil, count: roles.count)

@@ -66,9 +66,9 @@ final class SnapshotIndexTests: XCTestCase {
                 KubeRef(kind: kinds.randomElement(using: &rng)!, namespace: namespaces.randomElement(using: &rng)!, name: names.randomElement(using: &rng)!)
             }
             let subset = items.indices.filter { _ in Bool.random(using: &rng) }
-            let got = SnapshotIndex.sortedByRef(subset, in: items, kind: { $0.kind }, namespace: { $0.namespace }, name: { $0.name })
+            let got = SnapshotIndex.sortedByRef(subset, in: items, kind: { $0.pointee.kind }, namespace: { $0.pointee.namespace }, name: { $0.pointee.name })
             XCTAssertEqual(got, subset.sorted { items[$0] < items[$1] })
-            let byName = SnapshotIndex.sortedByNamespaceAndName(subset, in: items, namespace: { $0.namespace }, name: { $0.name })
+            let byName = SnapshotIndex.sortedByNamespaceAndName(subset, in: items, namespace: { $0.pointee.namespace }, name: { $0.pointee.name })
             XCTAssertEqual(byName, subset.sorted { (items[$0].namespace ?? "", items[$0].name) < (items[$1].namespace ?? "", items[$1].name) })
         }
     }
