@@ -107,18 +107,18 @@ final class EvaluationContext {
     }
 
     /// Top-level workloads outside system namespaces that are not waived, by `KubeRef`.
-    func appWorkloads() -> [Workload] {
-        guard let k8s else { return [] }
+    func appWorkloads() -> WorkloadList {
+        guard let k8s else { return WorkloadList(all: [], order: []) }
         // The list and its order come from the shared index; object waivers only take objects
         // out. `admit` is called in inventory order, so recorded waivers keep that order.
-        guard !objectWaivers.isEmpty else { return index.appWorkloads }
+        guard !objectWaivers.isEmpty else { return WorkloadList(all: k8s.workloads, order: index.appWorkloadOrder) }
         var admitted = [Bool](repeating: false, count: k8s.workloads.count)
         for i in index.topLevelWorkloadIndices {
             let m = k8s.workloads[i].meta
             guard !isSystemNamespace(m.namespace) else { continue }
             admitted[i] = admit(kind: k8s.workloads[i].kind, namespace: m.namespace, name: m.name)
         }
-        return index.appWorkloadOrder.filter { admitted[$0] }.map { k8s.workloads[$0] }
+        return WorkloadList(all: k8s.workloads, order: index.appWorkloadOrder.filter { admitted[$0] })
     }
 
     /// Node pools (from `nodepools.json` or `agentPoolProfiles`) that are not waived, by name.

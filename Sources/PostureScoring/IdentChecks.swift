@@ -33,7 +33,8 @@ enum IdentChecks {
     static func ident03(_ c: EvaluationContext) -> CheckOutcome {
         guard let k8s = c.k8s else { return .unknown("Kubernetes objects not collected") }
         let workloads = c.appWorkloads()
-        let labelled = workloads.filter { $0.podLabels[wiLabel]?.lowercased() == "true" }
+        var labelled: [Workload] = []
+        workloads.forEachPointer { w in if w.pointee.podLabels[wiLabel]?.lowercased() == "true" { labelled.append(w.pointee) } }
         let annotatedIndices = k8s.serviceAccounts.indices.filter { i in
             let sa = k8s.serviceAccounts[i]
             return !c.isSystemNamespace(sa.meta.namespace) && (sa.workloadIdentityClientID ?? "").isEmpty == false
@@ -65,9 +66,11 @@ enum IdentChecks {
         struct UserKey: Hashable { var namespace: String?; var name: String }
         var usersByAccount: [UserKey: [Int]] = [:]
         for sa in annotated { usersByAccount[UserKey(namespace: sa.meta.namespace, name: sa.meta.name)] = [] }
-        for (i, w) in workloads.enumerated() {
-            let key = UserKey(namespace: w.meta.namespace, name: w.effectiveServiceAccountName)
-            if usersByAccount[key] != nil { usersByAccount[key]!.append(i) }
+        var position = 0
+        workloads.forEachPointer { w in
+            defer { position += 1 }
+            let key = UserKey(namespace: w.pointee.meta.namespace, name: w.pointee.effectiveServiceAccountName)
+            if usersByAccount[key] != nil { usersByAccount[key]!.append(position) }
         }
         var partial: [AffectedObject] = []
         for sa in annotated {

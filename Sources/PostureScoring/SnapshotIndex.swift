@@ -58,10 +58,20 @@ final class SnapshotIndex {
             }
             var out: [Int] = []
             out.reserveCapacity(buf.count)
+            // Replicas of one owner are usually listed together: the last answer is reused
+            // while the owner stays the same.
+            var last: (kind: Int, namespace: String, name: String, present: Bool)? = nil
             for i in buf.indices {
-                if let o = controllerOwner(i), let k = ownerKinds.firstIndex(of: o.kind),
-                   present[k].contains(AccountKey(namespace: buf[i].meta.namespace ?? "", name: o.name)) { continue }
-                out.append(i)
+                guard let o = controllerOwner(i), let k = ownerKinds.firstIndex(of: o.kind) else { out.append(i); continue }
+                let ns = buf[i].meta.namespace ?? ""
+                let isPresent: Bool
+                if let l = last, l.kind == k, l.name == o.name, l.namespace == ns {
+                    isPresent = l.present
+                } else {
+                    isPresent = present[k].contains(AccountKey(namespace: ns, name: o.name))
+                    last = (k, ns, o.name, isPresent)
+                }
+                if !isPresent { out.append(i) }
             }
             return out
         }
@@ -76,11 +86,6 @@ final class SnapshotIndex {
         return Self.sortedByRef(candidates, in: ws, kind: { $0.pointee.kind }, namespace: { $0.pointee.meta.namespace }, name: { $0.pointee.meta.name })
     }()
 
-    /// The app workloads themselves, built once for the checks that run without object waivers.
-    private(set) lazy var appWorkloads: [Workload] = {
-        guard let ws = k8s?.workloads else { return [] }
-        return appWorkloadOrder.map { ws[$0] }
-    }()
 
     /// Sorts `indices` of `items` by (kind, namespace ?? "", name), ties by index — the order of a
     /// stable sort by `KubeRef` — comparing ranks for kind and namespace (few distinct values) so
@@ -251,6 +256,25 @@ struct RegistryAllowList {
             return lower
         }
         return parts.count == 1 ? "docker.io/library/" + lower : "docker.io/" + lower
+    }
+}
+
+/// Workloads in report order, as positions in the inventory's array: handing out the
+/// workloads themselves would copy each (some twenty fields retained and released).
+struct WorkloadList {
+    let all: [Workload]
+    let order: [Int]
+    var count: Int { order.count }
+    var isEmpty: Bool { order.isEmpty }
+    /// The workload at `position` in report order (a copy).
+    subscript(position: Int) -> Workload { all[order[position]] }
+
+    /// Calls `body` with a pointer to each workload, in report order; read `pointee.field`.
+    func forEachPointer(_ body: (UnsafePointer<Workload>) throws -> Void) rethrows {
+        try all.withUnsafeBufferPointer { buf in
+            guard let base = buf.baseAddress else { return }
+            for i in order { try body(base + i) }
+        }
     }
 }
 

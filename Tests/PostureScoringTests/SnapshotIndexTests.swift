@@ -52,10 +52,16 @@ final class SnapshotIndexTests: XCTestCase {
         let expected = k.topLevelWorkloads.enumerated()
             .filter { !ScoringConfiguration.default.systemNamespaces.contains($0.element.meta.namespace ?? "\u{0}") }
             .sorted { $0.element.ref < $1.element.ref }
-        XCTAssertEqual(index.appWorkloads, expected.map(\.element))
+        XCTAssertEqual(index.appWorkloadOrder.map { k.workloads[$0] }, expected.map(\.element))
+        let context = EvaluationContext(snapshot: snapshot, configuration: .default, checkID: "HARD-15", objectWaivers: [], index: index)
+        let list = context.appWorkloads()
+        XCTAssertEqual((0..<list.count).map { list[$0] }, expected.map(\.element))
+        var visited: [String] = []
+        list.forEachPointer { visited.append($0.pointee.meta.name) }
+        XCTAssertEqual(visited, expected.map(\.element.meta.name))
         // The two Deployments a/web are equal by ref: inventory order is kept.
         XCTAssertEqual(index.appWorkloadOrder.filter { k.workloads[$0].ref == KubeRef(kind: "Deployment", namespace: "a", name: "web") }, [0, 10])
-        XCTAssertFalse(index.appWorkloads.contains { $0.meta.namespace == "kube-system" })
+        XCTAssertFalse(index.appWorkloadOrder.contains { k.workloads[$0].meta.namespace == "kube-system" })
     }
 
     func testSortedByRefEqualsAStableSortOnRandomData() {
