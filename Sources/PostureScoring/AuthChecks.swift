@@ -55,10 +55,10 @@ enum AuthChecks {
     }
 
     static func auth06(_ c: EvaluationContext) -> CheckOutcome {
-        guard let k8s = c.k8s else { return .unknown("Kubernetes objects not collected") }
+        guard c.k8s != nil else { return .unknown("Kubernetes objects not collected") }
         var affected: [AffectedObject] = []
         var nonGroup = false
-        for b in k8s.bindings.sorted(by: { $0.ref < $1.ref })
+        for b in c.index.rbac.bindings
         where b.roleRefKind == "ClusterRole" && b.roleRefName == "cluster-admin" && !RBACRules.isManaged(b, c) {
             let subjects = b.subjects.filter { !RBACRules.isSystemSubject($0, binding: b, c) }
             guard !subjects.isEmpty else { continue }
@@ -75,16 +75,19 @@ enum AuthChecks {
 
     static func auth07(_ c: EvaluationContext) -> CheckOutcome {
         guard let k8s = c.k8s else { return .unknown("Kubernetes objects not collected") }
-        let index = RBACIndex(k8s)
-        let userRoles = k8s.roles.filter { !RBACRules.isManaged($0, c) && !$0.isAggregated }
-            .filter { c.admit(kind: $0.kind, namespace: $0.meta.namespace, name: $0.meta.name) }
-            .sorted { $0.ref < $1.ref }
+        let index = c.index.rbac
+        let userRoleIndices = k8s.roles.indices.filter { i in
+            let r = k8s.roles[i]
+            return !RBACRules.isManaged(r, c) && !r.isAggregated && c.admit(kind: r.kind, namespace: r.meta.namespace, name: r.meta.name)
+        }
+        let userRoles = SnapshotIndex.sortedByRef(userRoleIndices, in: k8s.roles, kind: { $0.pointee.kind }, namespace: { $0.pointee.meta.namespace }, name: { $0.pointee.meta.name })
+            .map { k8s.roles[$0] }
         let wildcard = userRoles.filter { $0.rules.contains(where: RBACRules.hasWildcard) }
         // A set, not a scan of `wildcard` per binding (O(bindings × wildcard roles)).
         let wildcardRefs = Set(wildcard.map(\.ref))
         var bound = Set<KubeRef>()
-        for b in index.bindings where !RBACRules.isManaged(b, c) {
-            guard let r = index.role(for: b), wildcardRefs.contains(r.ref) else { continue }
+        for (i, b) in index.bindings.enumerated() where !RBACRules.isManaged(b, c) {
+            guard let r = index.role(ofBinding: i), wildcardRefs.contains(r.ref) else { continue }
             if b.subjects.contains(where: { !RBACRules.isSystemSubject($0, binding: b, c) }) { bound.insert(r.ref) }
         }
         let affected = wildcard.map { r in
@@ -99,18 +102,19 @@ enum AuthChecks {
     }
 
     static func auth08(_ c: EvaluationContext) -> CheckOutcome {
-        guard let k8s = c.k8s else { return .unknown("Kubernetes objects not collected") }
-        let index = RBACIndex(k8s)
+        guard c.k8s != nil else { return .unknown("Kubernetes objects not collected") }
+        let index = c.index.rbac
         var affected: [AffectedObject] = []
         var listAll = false
-        for b in index.bindings where !RBACRules.isManaged(b, c) {
-            guard let role = index.role(for: b), role.rules.contains(where: RBACRules.readsSecrets) else { continue }
+        for (i, b) in index.bindings.enumerated() where !RBACRules.isManaged(b, c) {
+            guard index.readsSecrets(ofBinding: i) else { continue }
             let subjects = b.subjects.filter { !RBACRules.isSystemSubject($0, binding: b, c) && !RBACRules.broadGroups.contains($0.name) }
             guard !subjects.isEmpty, c.admit(kind: b.kind, namespace: b.meta.namespace, name: b.meta.name) else { continue }
-            let clusterWide = b.kind == "ClusterRoleBinding" && role.rules.contains(where: RBACRules.listsSecrets)
+            let clusterWide = b.kind == "ClusterRoleBinding" && index.listsSecrets(ofBinding: i)
             if clusterWide && subjects.contains(where: { $0.kind == "User" || $0.kind == "ServiceAccount" }) { listAll = true }
             affected.append(AffectedObject(kind: b.kind, namespace: b.meta.namespace, name: b.meta.name,
-                detail: "\(b.roleRefKind) \(b.roleRefName) reads secrets \(clusterWide ? "in all namespaces" : "in \(b.meta.namespace ?? "?")") for "
+                detail: !c.reportsDetail(afterAffected: affected.count) ? nil
+                    : "\(b.roleRefKind) \(b.roleRefName) reads secrets \(clusterWide ? "in all namespaces" : "in \(b.meta.namespace ?? "?")") for "
                     + subjects.map { RBACRules.describe($0, b) }.joined(separator: ", ")))
         }
         let ev = [Evidence(path: "bindings→rules[secrets: get|list|watch]", value: "\(affected.count) non-system grant(s)")]
@@ -120,9 +124,9 @@ enum AuthChecks {
     }
 
     static func auth09(_ c: EvaluationContext) -> CheckOutcome {
-        guard let k8s = c.k8s else { return .unknown("Kubernetes objects not collected") }
+        guard c.k8s != nil else { return .unknown("Kubernetes objects not collected") }
         var affected: [AffectedObject] = []
-        for b in k8s.bindings.sorted(by: { $0.ref < $1.ref }) where !b.isBootstrapDefault {
+        for b in c.index.rbac.bindings where !b.isBootstrapDefault {
             let broad = b.subjects.filter { RBACRules.broadGroups.contains($0.name) }
             guard !broad.isEmpty, c.admit(kind: b.kind, namespace: b.meta.namespace, name: b.meta.name) else { continue }
             affected.append(AffectedObject(kind: b.kind, namespace: b.meta.namespace, name: b.meta.name,
@@ -134,13 +138,13 @@ enum AuthChecks {
     }
 
     static func auth10(_ c: EvaluationContext) -> CheckOutcome {
-        guard let k8s = c.k8s else { return .unknown("Kubernetes objects not collected") }
-        let index = RBACIndex(k8s)
+        guard c.k8s != nil else { return .unknown("Kubernetes objects not collected") }
+        let index = c.index.rbac
         var affected: [AffectedObject] = []
         var serviceAccount = false
-        for b in index.bindings where !RBACRules.isManaged(b, c) {
-            guard let role = index.role(for: b) else { continue }
-            let esc = RBACRules.escalations(role.rules)
+        for (i, b) in index.bindings.enumerated() where !RBACRules.isManaged(b, c) {
+            guard index.roleIndexOfBinding[i] != nil else { continue }
+            let esc = index.escalations(ofBinding: i)
             guard !esc.isEmpty else { continue }
             let subjects = b.subjects.filter { !RBACRules.isSystemSubject($0, binding: b, c) }
             guard !subjects.isEmpty, c.admit(kind: b.kind, namespace: b.meta.namespace, name: b.meta.name) else { continue }

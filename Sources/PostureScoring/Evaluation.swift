@@ -68,13 +68,13 @@ final class EvaluationContext {
     private(set) var usedExceptionIndices: Set<Int> = []
     private var seenWaived = Set<String>()
 
-    /// Derived lists shared by the contexts of one `score` call.
-    let shared: SharedDerivations
+    /// Lookups shared by the contexts of one `score` call.
+    let index: SnapshotIndex
 
     init(snapshot: Snapshot, configuration: ScoringConfiguration, checkID: String, objectWaivers: [ObjectWaiverPattern],
-         shared: SharedDerivations = SharedDerivations()) {
+         index: SnapshotIndex? = nil) {
         self.snapshot = snapshot; self.configuration = configuration; self.checkID = checkID; self.objectWaivers = objectWaivers
-        self.shared = shared
+        self.index = index ?? SnapshotIndex(snapshot: snapshot, configuration: configuration)
     }
 
     var cluster: ManagedCluster { snapshot.cluster }
@@ -96,25 +96,29 @@ final class EvaluationContext {
         return true
     }
 
+    /// Whether an affected object appended after `count` others reaches the report. Findings
+    /// keep the first `affectedLimit` affected objects and only count the rest, so checks that
+    /// flag tens of thousands of workloads compose details for those alone.
+    func reportsDetail(afterAffected count: Int) -> Bool { count < configuration.affectedLimit }
+
     func isSystemNamespace(_ ns: String?) -> Bool {
         guard let ns else { return false }
         return configuration.systemNamespaces.contains(ns)
     }
 
-    /// Top-level workloads outside system namespaces that are not waived.
-    func appWorkloads() -> [Workload] {
-        guard let k8s else { return [] }
-        // Without object waivers `admit` admits everything and records nothing, so the list is
-        // the same for every check: compute it once per score (a dozen checks ask for it, and
-        // recomputing it dominated scoring at 100,000 pods). With waivers, keep the original
-        // order of `admit` calls so the recorded waivers come out in the same order.
-        if objectWaivers.isEmpty {
-            return shared.appWorkloads { k8s.topLevelWorkloads.filter { !isSystemNamespace($0.meta.namespace) }.sorted { $0.ref < $1.ref } }
+    /// Top-level workloads outside system namespaces that are not waived, by `KubeRef`.
+    func appWorkloads() -> WorkloadList {
+        guard let k8s else { return WorkloadList(all: [], order: []) }
+        // The list and its order come from the shared index; object waivers only take objects
+        // out. `admit` is called in inventory order, so recorded waivers keep that order.
+        guard !objectWaivers.isEmpty else { return WorkloadList(all: k8s.workloads, order: index.appWorkloadOrder) }
+        var admitted = [Bool](repeating: false, count: k8s.workloads.count)
+        for i in index.topLevelWorkloadIndices {
+            let m = k8s.workloads[i].meta
+            guard !isSystemNamespace(m.namespace) else { continue }
+            admitted[i] = admit(kind: k8s.workloads[i].kind, namespace: m.namespace, name: m.name)
         }
-        return k8s.topLevelWorkloads
-            .filter { !isSystemNamespace($0.meta.namespace) }
-            .filter { admit(kind: $0.kind, namespace: $0.meta.namespace, name: $0.meta.name) }
-            .sorted { $0.ref < $1.ref }
+        return WorkloadList(all: k8s.workloads, order: index.appWorkloadOrder.filter { admitted[$0] })
     }
 
     /// Node pools (from `nodepools.json` or `agentPoolProfiles`) that are not waived, by name.
@@ -126,18 +130,6 @@ final class EvaluationContext {
 
     var nodePoolPathPrefix: String { "agentPoolProfiles" }
     func poolPath(_ pool: NodePool, _ field: String) -> String { "\(nodePoolPathPrefix)[\(pool.name)].\(field)" }
-}
-
-/// Per-`score` memo of lists several checks derive from the same snapshot and configuration.
-final class SharedDerivations {
-    private var appWorkloadsMemo: [Workload]?
-    init() {}
-    func appWorkloads(_ compute: () -> [Workload]) -> [Workload] {
-        if let m = appWorkloadsMemo { return m }
-        let m = compute()
-        appWorkloadsMemo = m
-        return m
-    }
 }
 
 /// `*` matches any run of characters (including `/`); everything else matches itself, case-sensitively.

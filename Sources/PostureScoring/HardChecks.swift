@@ -240,10 +240,14 @@ enum HardChecks {
         }
         let workloads = c.appWorkloads()
         guard !workloads.isEmpty else { return .notApplicable("No workloads outside system namespaces", ev) }
+        let allowList = RegistryAllowList(allow)
         var affected: [AffectedObject] = []
-        for w in workloads {
-            let bad = Array(Set(w.containers.map(\.image).filter { !isApproved($0, allow) })).sorted()
-            if !bad.isEmpty { affected.append(AffectedObject(kind: w.kind, namespace: w.meta.namespace, name: w.meta.name, detail: "images " + bad.joined(separator: ", "))) }
+        workloads.forEachPointer { w in
+            var unapproved: [String] = []
+            for ct in w.pointee.containers where !allowList.approves(ct.image) { unapproved.append(ct.image) }
+            guard !unapproved.isEmpty else { return }
+            let bad = Array(Set(unapproved)).sorted()
+            if !bad.isEmpty { affected.append(AffectedObject(kind: w.pointee.kind, namespace: w.pointee.meta.namespace, name: w.pointee.meta.name, detail: "images " + bad.joined(separator: ", "))) }
         }
         let share = Double(workloads.count - affected.count) / Double(workloads.count)
         ev.append(Evidence(path: "containers[*].image", value: "\(workloads.count - affected.count) of \(workloads.count) workload(s) use approved registries only (\(Show.pct(share)))"))
@@ -255,14 +259,14 @@ enum HardChecks {
     static func hard15(_ c: EvaluationContext) -> CheckOutcome {
         let workloads = c.appWorkloads()
         var affected: [AffectedObject] = []
-        for w in workloads {
+        workloads.forEachPointer { w in
             var why: [String] = []
-            let priv = w.containers.filter { $0.privileged == true }.map(\.name)
+            let priv = w.pointee.containers.filter { $0.privileged == true }.map(\.name)
             if !priv.isEmpty { why.append("privileged: " + priv.joined(separator: ", ")) }
-            if w.hostPID { why.append("hostPID") }
-            if w.hostIPC { why.append("hostIPC") }
-            if w.hostNetwork { why.append("hostNetwork") }
-            if !why.isEmpty { affected.append(AffectedObject(kind: w.kind, namespace: w.meta.namespace, name: w.meta.name, detail: why.joined(separator: "; "))) }
+            if w.pointee.hostPID { why.append("hostPID") }
+            if w.pointee.hostIPC { why.append("hostIPC") }
+            if w.pointee.hostNetwork { why.append("hostNetwork") }
+            if !why.isEmpty { affected.append(AffectedObject(kind: w.pointee.kind, namespace: w.pointee.meta.namespace, name: w.pointee.meta.name, detail: why.joined(separator: "; "))) }
         }
         let ev = [Evidence(path: "securityContext.privileged / spec.hostPID|hostIPC|hostNetwork", value: "\(affected.count) of \(workloads.count) workload(s)")]
         return affected.isEmpty ? .pass("No privileged containers or host namespaces outside system namespaces", ev)
@@ -273,15 +277,23 @@ enum HardChecks {
         let workloads = c.appWorkloads()
         guard !workloads.isEmpty else { return .notApplicable("No workloads outside system namespaces") }
         var affected: [AffectedObject] = []
-        for w in workloads {
+        workloads.forEachPointer { w in
+            let detail = c.reportsDetail(afterAffected: affected.count)
+            var flagged = false
             var why: [String] = []
-            for ct in w.containers {
-                if ct.allowPrivilegeEscalation != false || ct.privileged == true { why.append("\(ct.name): allowPrivilegeEscalation not false") }
-                let nonRoot = (ct.runAsNonRoot ?? w.podRunAsNonRoot) == true || ((ct.runAsUser ?? w.podRunAsUser).map { $0 > 0 } ?? false)
-                let explicitRoot = (ct.runAsUser ?? w.podRunAsUser) == 0
-                if !nonRoot || explicitRoot { why.append("\(ct.name): may run as root") }
+            for ct in w.pointee.containers {
+                if ct.allowPrivilegeEscalation != false || ct.privileged == true {
+                    flagged = true
+                    if detail { why.append("\(ct.name): allowPrivilegeEscalation not false") }
+                }
+                let nonRoot = (ct.runAsNonRoot ?? w.pointee.podRunAsNonRoot) == true || ((ct.runAsUser ?? w.pointee.podRunAsUser).map { $0 > 0 } ?? false)
+                let explicitRoot = (ct.runAsUser ?? w.pointee.podRunAsUser) == 0
+                if !nonRoot || explicitRoot {
+                    flagged = true
+                    if detail { why.append("\(ct.name): may run as root") }
+                }
             }
-            if !why.isEmpty { affected.append(AffectedObject(kind: w.kind, namespace: w.meta.namespace, name: w.meta.name, detail: why.joined(separator: "; "))) }
+            if flagged { affected.append(AffectedObject(kind: w.pointee.kind, namespace: w.pointee.meta.namespace, name: w.pointee.meta.name, detail: detail ? why.joined(separator: "; ") : nil)) }
         }
         let share = Double(workloads.count - affected.count) / Double(workloads.count)
         let ev = [Evidence(path: "securityContext.allowPrivilegeEscalation / runAsNonRoot / runAsUser", value: "\(workloads.count - affected.count) of \(workloads.count) workload(s) compliant (\(Show.pct(share)))")]
@@ -296,7 +308,7 @@ enum HardChecks {
         func add(_ kind: String, _ name: String) {
             if c.admit(kind: kind, namespace: ns, name: name) { affected.append(AffectedObject(kind: kind, namespace: ns, name: name, detail: "in namespace default")) }
         }
-        for w in k8s.topLevelWorkloads where w.meta.namespace == ns { add(w.kind, w.meta.name) }
+        for i in c.index.topLevelWorkloadIndices where k8s.workloads[i].meta.namespace == ns { add(k8s.workloads[i].kind, k8s.workloads[i].meta.name) }
         for s in k8s.services where s.meta.namespace == ns && s.meta.name != "kubernetes" { add("Service", s.meta.name) }
         for i in k8s.ingresses where i.meta.namespace == ns { add("Ingress", i.meta.name) }
         for s in k8s.secrets where s.meta.namespace == ns && s.type != "kubernetes.io/service-account-token" { add("Secret", s.meta.name) }

@@ -33,12 +33,15 @@ enum IdentChecks {
     static func ident03(_ c: EvaluationContext) -> CheckOutcome {
         guard let k8s = c.k8s else { return .unknown("Kubernetes objects not collected") }
         let workloads = c.appWorkloads()
-        let labelled = workloads.filter { $0.podLabels[wiLabel]?.lowercased() == "true" }
-        var sas: [String: ServiceAccount] = [:]
-        for sa in k8s.serviceAccounts { sas["\(sa.meta.namespace ?? "")/\(sa.meta.name)"] = sa }
-        let annotated = k8s.serviceAccounts.filter { !c.isSystemNamespace($0.meta.namespace) && ($0.workloadIdentityClientID ?? "").isEmpty == false }
-            .filter { c.admit(kind: "ServiceAccount", namespace: $0.meta.namespace, name: $0.meta.name) }
-            .sorted { ($0.meta.namespace ?? "", $0.meta.name) < ($1.meta.namespace ?? "", $1.meta.name) }
+        var labelled: [Workload] = []
+        workloads.forEachPointer { w in if w.pointee.podLabels[wiLabel]?.lowercased() == "true" { labelled.append(w.pointee) } }
+        let annotatedIndices = k8s.serviceAccounts.indices.filter { i in
+            let sa = k8s.serviceAccounts[i]
+            return !c.isSystemNamespace(sa.meta.namespace) && (sa.workloadIdentityClientID ?? "").isEmpty == false
+                && c.admit(kind: "ServiceAccount", namespace: sa.meta.namespace, name: sa.meta.name)
+        }
+        let annotated = SnapshotIndex.sortedByNamespaceAndName(annotatedIndices, in: k8s.serviceAccounts, namespace: { $0.pointee.meta.namespace }, name: { $0.pointee.meta.name })
+            .map { k8s.serviceAccounts[$0] }
         let wiOn = c.cluster.workloadIdentityEnabled == true
         let ev = [Evidence(path: "securityProfile.workloadIdentity.enabled", value: Show.bool(c.cluster.workloadIdentityEnabled)),
                   Evidence(path: "pods[labels.\(wiLabel)=true]", value: "\(labelled.count) workload(s)"),
@@ -47,24 +50,31 @@ enum IdentChecks {
 
         var failing: [AffectedObject] = []
         for w in labelled {
-            let key = "\(w.meta.namespace ?? "")/\(w.effectiveServiceAccountName)"
+            let account = c.index.serviceAccount(namespace: w.meta.namespace, name: w.effectiveServiceAccountName)
             if !wiOn {
                 failing.append(AffectedObject(kind: w.kind, namespace: w.meta.namespace, name: w.meta.name, detail: "labelled for Workload Identity, but Workload Identity is off on the cluster"))
-            } else if (sas[key]?.workloadIdentityClientID ?? "").isEmpty {
+            } else if (account?.workloadIdentityClientID ?? "").isEmpty {
                 failing.append(AffectedObject(kind: w.kind, namespace: w.meta.namespace, name: w.meta.name,
-                    detail: "service account \(w.effectiveServiceAccountName) \(sas[key] == nil ? "not found" : "has no client-id annotation")"))
+                    detail: "service account \(w.effectiveServiceAccountName) \(account == nil ? "not found" : "has no client-id annotation")"))
             }
         }
         if !failing.isEmpty { return .fail("\(failing.count) labelled workload(s) cannot get a Workload Identity token", ev, affected: failing) }
 
         // Workloads grouped by service account (in workload order): filtering every workload for
         // every annotated service account was O(service accounts × workloads).
-        struct AccountKey: Hashable { var namespace: String?; var name: String }
-        var usersByAccount: [AccountKey: [Workload]] = [:]
-        for w in workloads { usersByAccount[AccountKey(namespace: w.meta.namespace, name: w.effectiveServiceAccountName), default: []].append(w) }
+        // Only the annotated accounts get a list, so there is no array per workload.
+        struct UserKey: Hashable { var namespace: String?; var name: String }
+        var usersByAccount: [UserKey: [Int]] = [:]
+        for sa in annotated { usersByAccount[UserKey(namespace: sa.meta.namespace, name: sa.meta.name)] = [] }
+        var position = 0
+        workloads.forEachPointer { w in
+            defer { position += 1 }
+            let key = UserKey(namespace: w.pointee.meta.namespace, name: w.pointee.effectiveServiceAccountName)
+            if usersByAccount[key] != nil { usersByAccount[key]!.append(position) }
+        }
         var partial: [AffectedObject] = []
         for sa in annotated {
-            let users = usersByAccount[AccountKey(namespace: sa.meta.namespace, name: sa.meta.name)] ?? []
+            let users = (usersByAccount[UserKey(namespace: sa.meta.namespace, name: sa.meta.name)] ?? []).lazy.map { workloads[$0] }
             if users.isEmpty {
                 partial.append(AffectedObject(kind: "ServiceAccount", namespace: sa.meta.namespace, name: sa.meta.name, detail: "annotated for Workload Identity but used by no workload"))
             } else {
@@ -95,13 +105,13 @@ enum IdentChecks {
     static func ident05(_ c: EvaluationContext) -> CheckOutcome {
         let workloads = c.appWorkloads()
         var affected: [AffectedObject] = []
-        for w in workloads {
-            let bad = w.volumes.compactMap { v -> String? in
+        workloads.forEachPointer { w in
+            let bad = w.pointee.volumes.compactMap { v -> String? in
                 guard v.source == .hostPath, let p = v.hostPath, isCredentialPath(p) else { return nil }
                 return p
             }
             if !bad.isEmpty {
-                affected.append(AffectedObject(kind: w.kind, namespace: w.meta.namespace, name: w.meta.name, detail: "hostPath " + bad.joined(separator: ", ")))
+                affected.append(AffectedObject(kind: w.pointee.kind, namespace: w.pointee.meta.namespace, name: w.pointee.meta.name, detail: "hostPath " + bad.joined(separator: ", ")))
             }
         }
         let ev = [Evidence(path: "spec.volumes[*].hostPath.path", value: "\(affected.count) of \(workloads.count) workload(s) mount credential paths")]
@@ -110,19 +120,18 @@ enum IdentChecks {
     }
 
     static func ident06(_ c: EvaluationContext) -> CheckOutcome {
-        guard let k8s = c.k8s else { return .unknown("Kubernetes objects not collected") }
+        guard c.k8s != nil else { return .unknown("Kubernetes objects not collected") }
         let workloads = c.appWorkloads()
         guard !workloads.isEmpty else { return .notApplicable("No workloads outside system namespaces") }
-        var saAutomount: [String: Bool?] = [:]
-        for sa in k8s.serviceAccounts { saAutomount["\(sa.meta.namespace ?? "")/\(sa.meta.name)"] = sa.automountServiceAccountToken }
         var affected: [AffectedObject] = []
-        for w in workloads {
-            let saValue = saAutomount["\(w.meta.namespace ?? "")/\(w.effectiveServiceAccountName)"] ?? nil
-            let effective = w.automountServiceAccountToken ?? saValue ?? true
+        workloads.forEachPointer { w in
+            let saValue = c.index.serviceAccountAutomount(namespace: w.pointee.meta.namespace, name: w.pointee.effectiveServiceAccountName)
+            let effective = w.pointee.automountServiceAccountToken ?? saValue ?? true
             if effective {
-                let why = w.automountServiceAccountToken == true ? "pod sets automountServiceAccountToken: true"
-                    : "token automounted (service account \(w.effectiveServiceAccountName)\(saValue == true ? " sets true" : " does not disable it"))"
-                affected.append(AffectedObject(kind: w.kind, namespace: w.meta.namespace, name: w.meta.name, detail: why))
+                let why = !c.reportsDetail(afterAffected: affected.count) ? nil
+                    : w.pointee.automountServiceAccountToken == true ? "pod sets automountServiceAccountToken: true"
+                    : "token automounted (service account \(w.pointee.effectiveServiceAccountName)\(saValue == true ? " sets true" : " does not disable it"))"
+                affected.append(AffectedObject(kind: w.pointee.kind, namespace: w.pointee.meta.namespace, name: w.pointee.meta.name, detail: why))
             }
         }
         let share = Double(workloads.count - affected.count) / Double(workloads.count)
@@ -139,7 +148,7 @@ enum IdentChecks {
             .filter { c.admit(kind: "ServiceAccount", namespace: $0.meta.namespace, name: $0.meta.name) }
             .sorted { ($0.meta.namespace ?? "") < ($1.meta.namespace ?? "") }
         var boundAffected: [AffectedObject] = []
-        for b in k8s.bindings.sorted(by: { $0.ref < $1.ref }) where !b.isBootstrapDefault && !RBACRules.isManaged(b, c) {
+        for b in c.index.rbac.bindings where !b.isBootstrapDefault && !RBACRules.isManaged(b, c) {
             for s in b.subjects where s.kind == "ServiceAccount" && s.name == "default" {
                 let ns = RBACRules.subjectNamespace(s, b)
                 guard !c.isSystemNamespace(ns), c.admit(kind: "ServiceAccount", namespace: ns, name: "default") else { continue }
@@ -147,7 +156,12 @@ enum IdentChecks {
                     detail: "binds \(b.roleRefKind) \(b.roleRefName) to ServiceAccount \(ns ?? "?")/default"))
             }
         }
-        let usingDefault = workloads.filter { $0.effectiveServiceAccountName == "default" }
+        // Affected objects directly, without copying the workloads into a filtered list.
+        var usingDefault: [AffectedObject] = []
+        workloads.forEachPointer { w in
+            guard w.pointee.effectiveServiceAccountName == "default" else { return }
+            usingDefault.append(AffectedObject(kind: w.pointee.kind, namespace: w.pointee.meta.namespace, name: w.pointee.meta.name, detail: "runs as the default service account"))
+        }
         let automounting = defaults.filter { $0.automountServiceAccountToken != false }
         let ev = [Evidence(path: "spec.serviceAccountName", value: "\(usingDefault.count) of \(workloads.count) workload(s) use \"default\""),
                   Evidence(path: "serviceaccounts[default].automountServiceAccountToken", value: "\(defaults.count - automounting.count) of \(defaults.count) set false"),
@@ -155,7 +169,7 @@ enum IdentChecks {
         if !boundAffected.isEmpty { return .fail("A default service account is bound to roles", ev, affected: boundAffected) }
         let items = workloads.count + defaults.count
         guard items > 0 else { return .notApplicable("No workloads or default service accounts outside system namespaces", ev) }
-        let affected = usingDefault.map { AffectedObject(kind: $0.kind, namespace: $0.meta.namespace, name: $0.meta.name, detail: "runs as the default service account") }
+        let affected = usingDefault
             + automounting.map { AffectedObject(kind: "ServiceAccount", namespace: $0.meta.namespace, name: "default", detail: "automountServiceAccountToken not false") }
         let share = Double(items - affected.count) / Double(items)
         return .graded(share, affected.isEmpty ? "Default service accounts unused and not automounted"
@@ -164,18 +178,19 @@ enum IdentChecks {
 
     static func ident08(_ c: EvaluationContext) -> CheckOutcome {
         guard let k8s = c.k8s else { return .unknown("Kubernetes objects not collected") }
-        let index = RBACIndex(k8s)
+        let index = c.index.rbac
         let workloads = c.appWorkloads()
-        var saAutomount: [String: Bool] = [:]
-        for sa in k8s.serviceAccounts { if let a = sa.automountServiceAccountToken { saAutomount["\(sa.meta.namespace ?? "")/\(sa.meta.name)"] = a } }
+        // The last service account with a stated value wins, as in a dictionary filled in inventory order.
+        var saAutomount: [AccountKey: Bool] = [:]
+        for sa in k8s.serviceAccounts { if let a = sa.automountServiceAccountToken { saAutomount[AccountKey(namespace: sa.meta.namespace ?? "", name: sa.meta.name)] = a } }
         // Candidate bindings per service account, so each workload looks only at bindings that
         // can name it: scanning every binding for every workload was O(workloads × bindings)
         // and took minutes at 100,000 pods. The same predicate still decides, in the same order.
-        var bySA: [String: [Int]] = [:], byNamespaceGroup: [String: [Int]] = [:], allSA: [Int] = []
+        var bySA: [AccountKey: [Int]] = [:], byNamespaceGroup: [String: [Int]] = [:], allSA: [Int] = []
         for (i, b) in index.bindings.enumerated() where !RBACRules.isManaged(b, c) {
             for s in b.subjects {
                 if s.kind == "ServiceAccount", let ns = RBACRules.subjectNamespace(s, b) {
-                    bySA["\(ns)/\(s.name)", default: []].append(i)
+                    bySA[AccountKey(namespace: ns, name: s.name), default: []].append(i)
                 } else if s.kind == "Group", s.name == "system:serviceaccounts" {
                     allSA.append(i)
                 } else if s.kind == "Group", s.name.hasPrefix("system:serviceaccounts:") {
@@ -184,25 +199,37 @@ enum IdentChecks {
             }
         }
         var affected: [AffectedObject] = []
-        for w in workloads {
-            guard let ns = w.meta.namespace else { continue }
-            let sa = w.effectiveServiceAccountName
+        workloads.forEachPointer { w in
+            guard let ns = w.pointee.meta.namespace else { return }
+            let sa = w.pointee.effectiveServiceAccountName
+            let direct = bySA[AccountKey(namespace: ns, name: sa)] ?? [], group = byNamespaceGroup[ns] ?? []
+            guard !direct.isEmpty || !group.isEmpty || !allSA.isEmpty else { return }
             var reasons: [String] = []
-            let candidates = Set((bySA["\(ns)/\(sa)"] ?? []) + (byNamespaceGroup[ns] ?? []) + allSA).sorted()
-            for i in candidates where RBACRules.bindsServiceAccount(index.bindings[i], namespace: ns, name: sa) {
+            // Ascending and without duplicates (a binding can name the account more than once).
+            // Each list is ascending already, so one list alone needs no sort.
+            let lists = (direct.isEmpty ? 0 : 1) + (group.isEmpty ? 0 : 1) + (allSA.isEmpty ? 0 : 1)
+            var candidates = direct
+            candidates += group
+            candidates += allSA
+            if lists > 1 { candidates.sort() }
+            var previous = -1
+            for i in candidates where i != previous {
+                previous = i
+                guard RBACRules.bindsServiceAccount(index.bindings[i], namespace: ns, name: sa) else { continue }
                 let b = index.bindings[i]
-                let rules = index.role(for: b)?.rules ?? []
+                let rules = index.role(ofBinding: i)?.rules ?? []
+                let escalations = index.escalations(ofBinding: i)
                 if RBACRules.isAdminRole(name: b.roleRefName, rules: rules) {
                     reasons.append("\(b.roleRefKind) \(b.roleRefName) (admin) via \(b.kind) \(b.meta.name)")
-                } else if !RBACRules.escalations(rules).isEmpty {
-                    reasons.append("\(b.roleRefKind) \(b.roleRefName) (\(RBACRules.escalations(rules).joined(separator: ", "))) via \(b.kind) \(b.meta.name)")
-                } else if b.kind == "ClusterRoleBinding" && rules.contains(where: RBACRules.listsSecrets) {
+                } else if !escalations.isEmpty {
+                    reasons.append("\(b.roleRefKind) \(b.roleRefName) (\(escalations.joined(separator: ", "))) via \(b.kind) \(b.meta.name)")
+                } else if b.kind == "ClusterRoleBinding" && index.listsSecrets(ofBinding: i) {
                     reasons.append("\(b.roleRefKind) \(b.roleRefName) (lists all Secrets) via \(b.kind) \(b.meta.name)")
                 }
             }
-            guard !reasons.isEmpty else { continue }
-            let mounted = w.automountServiceAccountToken ?? saAutomount["\(ns)/\(sa)"] ?? true
-            affected.append(AffectedObject(kind: w.kind, namespace: ns, name: w.meta.name,
+            guard !reasons.isEmpty else { return }
+            let mounted = w.pointee.automountServiceAccountToken ?? saAutomount[AccountKey(namespace: ns, name: sa)] ?? true
+            affected.append(AffectedObject(kind: w.pointee.kind, namespace: ns, name: w.pointee.meta.name,
                 detail: "service account \(sa): " + reasons.joined(separator: "; ") + (mounted ? "; token automounted" : "")))
         }
         let ev = [Evidence(path: "workload→serviceAccount→bindings→rules", value: "\(affected.count) of \(workloads.count) workload(s) hold admin or takeover permissions")]

@@ -95,11 +95,15 @@ enum NetChecks {
         guard let k8s = c.k8s else { return .unknown("Kubernetes objects not collected") }
         let namespaces = appNamespaces(c)
         guard !namespaces.isEmpty else { return .notApplicable("No application namespaces") }
+        // Select-all policies by namespace: filtering every policy for every namespace was
+        // O(namespaces × policies).
+        var selectAll: [String: [NetworkPolicy]] = [:]
+        for p in k8s.networkPolicies where p.selectsAllPods { if let ns = p.meta.namespace { selectAll[ns, default: []].append(p) } }
         var total = 0.0
         var affected: [AffectedObject] = []
         var full = 0
         for ns in namespaces {
-            let all = k8s.networkPolicies.filter { $0.meta.namespace == ns && $0.selectsAllPods }
+            let all = selectAll[ns] ?? []
             let ingress = all.contains { effectiveTypes($0).contains("ingress") && $0.ingressRuleCount == 0 }
             let egress = all.contains { effectiveTypes($0).contains("egress") && $0.egressRuleCount == 0 }
             switch (ingress, egress) {
@@ -125,9 +129,7 @@ enum NetChecks {
 
     static func net07(_ c: EvaluationContext) -> CheckOutcome {
         guard let k8s = c.k8s else { return .unknown("Kubernetes objects not collected") }
-        let lbs = k8s.services.filter { $0.type == "LoadBalancer" && !c.isSystemNamespace($0.meta.namespace) }
-            .filter { c.admit(kind: "Service", namespace: $0.meta.namespace, name: $0.meta.name) }
-            .sorted { ($0.meta.namespace ?? "", $0.meta.name) < ($1.meta.namespace ?? "", $1.meta.name) }
+        let lbs = sortedAdmitted(k8s.services, c, kind: "Service", namespace: { $0.pointee.meta.namespace }, name: { $0.pointee.meta.name }) { $0.pointee.type == "LoadBalancer" && !c.isSystemNamespace($0.pointee.meta.namespace) }
         guard !lbs.isEmpty else { return .notApplicable("No LoadBalancer services outside system namespaces") }
         var exempt: [String] = []
         var affected: [AffectedObject] = []
@@ -144,6 +146,19 @@ enum NetChecks {
             : .fail("\(affected.count) public LoadBalancer service(s) not allow-listed", ev, affected: affected)
     }
 
+    /// The items that pass `include` and then `admit` (called in inventory order, so recorded
+    /// waivers keep that order), sorted by namespace and name (ties in inventory order).
+    static func sortedAdmitted<T>(_ items: [T], _ c: EvaluationContext, kind: String, namespace: (UnsafePointer<T>) -> String?,
+                                  name: (UnsafePointer<T>) -> String, include: (UnsafePointer<T>) -> Bool) -> [T] {
+        let admitted = items.withUnsafeBufferPointer { buf in
+            buf.indices.filter { i in
+                let p = buf.baseAddress! + i
+                return include(p) && c.admit(kind: kind, namespace: namespace(p), name: name(p))
+            }
+        }
+        return SnapshotIndex.sortedByNamespaceAndName(admitted, in: items, namespace: namespace, name: name).map { items[$0] }
+    }
+
     static func hostCovered(_ host: String, by tls: [String]) -> Bool {
         let h = host.lowercased()
         return tls.contains { t in
@@ -156,9 +171,7 @@ enum NetChecks {
 
     static func net08(_ c: EvaluationContext) -> CheckOutcome {
         guard let k8s = c.k8s else { return .unknown("Kubernetes objects not collected") }
-        let ingresses = k8s.ingresses.filter { !c.isSystemNamespace($0.meta.namespace) }
-            .filter { c.admit(kind: "Ingress", namespace: $0.meta.namespace, name: $0.meta.name) }
-            .sorted { ($0.meta.namespace ?? "", $0.meta.name) < ($1.meta.namespace ?? "", $1.meta.name) }
+        let ingresses = sortedAdmitted(k8s.ingresses, c, kind: "Ingress", namespace: { $0.pointee.meta.namespace }, name: { $0.pointee.meta.name }) { !c.isSystemNamespace($0.pointee.meta.namespace) }
         guard !ingresses.isEmpty else { return .notApplicable("No Ingress objects outside system namespaces") }
         var affected: [AffectedObject] = []
         for i in ingresses {
@@ -176,20 +189,17 @@ enum NetChecks {
 
     static func net09(_ c: EvaluationContext) -> CheckOutcome {
         guard let k8s = c.k8s else { return .unknown("Kubernetes objects not collected") }
-        let services = k8s.services.filter { !c.isSystemNamespace($0.meta.namespace) }
-            .filter { c.admit(kind: "Service", namespace: $0.meta.namespace, name: $0.meta.name) }
-            .sorted { ($0.meta.namespace ?? "", $0.meta.name) < ($1.meta.namespace ?? "", $1.meta.name) }
+        let services = sortedAdmitted(k8s.services, c, kind: "Service", namespace: { $0.pointee.meta.namespace }, name: { $0.pointee.meta.name }) { !c.isSystemNamespace($0.pointee.meta.namespace) }
         let workloads = c.appWorkloads()
         var affected: [AffectedObject] = []
         for s in services where s.type == "NodePort" {
             let ports = s.ports.compactMap(\.nodePort).map(String.init).joined(separator: ", ")
             affected.append(AffectedObject(kind: "Service", namespace: s.meta.namespace, name: s.meta.name, detail: "NodePort" + (ports.isEmpty ? "" : " \(ports)")))
         }
-        for w in workloads {
-            let hostPorts = w.containers.flatMap(\.ports).compactMap(\.hostPort).filter { $0 > 0 }
-            if !hostPorts.isEmpty {
-                affected.append(AffectedObject(kind: w.kind, namespace: w.meta.namespace, name: w.meta.name, detail: "hostPort " + hostPorts.map(String.init).joined(separator: ", ")))
-            }
+        workloads.forEachPointer { w in
+            guard w.pointee.containers.contains(where: { $0.ports.contains { ($0.hostPort ?? 0) > 0 } }) else { return }
+            let hostPorts = w.pointee.containers.flatMap(\.ports).compactMap(\.hostPort).filter { $0 > 0 }
+            affected.append(AffectedObject(kind: w.pointee.kind, namespace: w.pointee.meta.namespace, name: w.pointee.meta.name, detail: "hostPort " + hostPorts.map(String.init).joined(separator: ", ")))
         }
         let items = services.count + workloads.count
         guard items > 0 else { return .notApplicable("No services or workloads outside system namespaces") }

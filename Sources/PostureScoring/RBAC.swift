@@ -1,22 +1,74 @@
 import PostureModel
 
-/// Role lookup and the "is this system-managed?" rules shared by the RBAC checks.
-struct RBACIndex {
-    private var byKey: [String: RBACRole] = [:]
+/// Role lookup and the bindings in report order, built once per `score` (`SnapshotIndex.rbac`).
+/// Per-role answers that several checks ask for every binding (escalation grants, Secret reads)
+/// are computed once per role.
+final class RBACIndex {
+    let roles: [RBACRole]
+    /// Every binding, sorted by `ref` (ties in inventory order).
     let bindings: [RBACBinding]
+    /// For each binding (parallel to `bindings`), the index in `roles` of the role it refers to.
+    let roleIndexOfBinding: [Int?]
+    private let roleIndexByKey: [ObjectKey: Int]
 
     init(_ k8s: KubernetesInventory) {
-        for r in k8s.roles {
-            byKey[Self.key(kind: r.kind, namespace: r.kind == "ClusterRole" ? nil : r.meta.namespace, name: r.meta.name)] = r
+        roles = k8s.roles
+        // With duplicate keys the last role wins, as before.
+        var byKey: [ObjectKey: Int] = [:]
+        for (i, r) in k8s.roles.enumerated() {
+            byKey[ObjectKey(kind: r.kind, namespace: r.kind == "ClusterRole" ? "" : (r.meta.namespace ?? ""), name: r.meta.name)] = i
         }
-        bindings = k8s.bindings.sorted { $0.ref < $1.ref }
+        roleIndexByKey = byKey
+        let order = SnapshotIndex.sortedByRef(Array(k8s.bindings.indices), in: k8s.bindings,
+                                              kind: { $0.pointee.kind }, namespace: { $0.pointee.meta.namespace }, name: { $0.pointee.meta.name })
+        bindings = order.map { k8s.bindings[$0] }
+        roleIndexOfBinding = bindings.map { Self.lookup(byKey, $0) }
+        escalationsMemo = Array(repeating: nil, count: roles.count)
+        readsSecretsMemo = Array(repeating: nil, count: roles.count)
+        listsSecretsMemo = Array(repeating: nil, count: roles.count)
     }
 
-    private static func key(kind: String, namespace: String?, name: String) -> String { "\(kind)/\(namespace ?? "")/\(name)" }
+    private static func lookup(_ byKey: [ObjectKey: Int], _ b: RBACBinding) -> Int? {
+        if b.roleRefKind == "ClusterRole" { return byKey[ObjectKey(kind: "ClusterRole", namespace: "", name: b.roleRefName)] }
+        return byKey[ObjectKey(kind: "Role", namespace: b.meta.namespace ?? "", name: b.roleRefName)]
+    }
 
     func role(for b: RBACBinding) -> RBACRole? {
-        if b.roleRefKind == "ClusterRole" { return byKey[Self.key(kind: "ClusterRole", namespace: nil, name: b.roleRefName)] }
-        return byKey[Self.key(kind: "Role", namespace: b.meta.namespace, name: b.roleRefName)]
+        Self.lookup(roleIndexByKey, b).map { roles[$0] }
+    }
+
+    /// The role of `bindings[i]`.
+    func role(ofBinding i: Int) -> RBACRole? { roleIndexOfBinding[i].map { roles[$0] } }
+
+    private var escalationsMemo: [[String]?]
+    private var readsSecretsMemo: [Bool?]
+    private var listsSecretsMemo: [Bool?]
+
+    /// `RBACRules.escalations` of a role's rules; [] when the binding's role is not collected.
+    func escalations(ofBinding i: Int) -> [String] {
+        guard let r = roleIndexOfBinding[i] else { return RBACRules.escalations([]) }
+        if let m = escalationsMemo[r] { return m }
+        let e = RBACRules.escalations(roles[r].rules)
+        escalationsMemo[r] = e
+        return e
+    }
+
+    /// Some rule of the binding's role reads Secrets (`RBACRules.readsSecrets`).
+    func readsSecrets(ofBinding i: Int) -> Bool {
+        guard let r = roleIndexOfBinding[i] else { return false }
+        if let m = readsSecretsMemo[r] { return m }
+        let v = roles[r].rules.contains(where: RBACRules.readsSecrets)
+        readsSecretsMemo[r] = v
+        return v
+    }
+
+    /// Some rule of the binding's role lists Secrets (`RBACRules.listsSecrets`); false without a role.
+    func listsSecrets(ofBinding i: Int) -> Bool {
+        guard let r = roleIndexOfBinding[i] else { return false }
+        if let m = listsSecretsMemo[r] { return m }
+        let v = roles[r].rules.contains(where: RBACRules.listsSecrets)
+        listsSecretsMemo[r] = v
+        return v
     }
 }
 

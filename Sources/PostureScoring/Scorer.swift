@@ -50,13 +50,13 @@ public struct PostureScorer: Sendable {
         }
 
         var findings: [Finding] = []
-        let shared = SharedDerivations()
+        let index = SnapshotIndex(snapshot: snapshot, configuration: configuration)
         for def in CheckCatalog.all {
             let mine = active.enumerated().filter { $0.element.check == def.id }
             let objectPatterns = mine.flatMap { idx, e in
                 (e.objects ?? []).map { ObjectWaiverPattern(pattern: $0, exceptionIndex: idx, waiver: e.waiver) }
             }
-            let ctx = EvaluationContext(snapshot: snapshot, configuration: configuration, checkID: def.id, objectWaivers: objectPatterns, shared: shared)
+            let ctx = EvaluationContext(snapshot: snapshot, configuration: configuration, checkID: def.id, objectWaivers: objectPatterns, index: index)
             var outcome: CheckOutcome
             if let missing = missingSource(def, snapshot) {
                 outcome = .unknown(missing)

@@ -48,9 +48,11 @@ enum SecChecks {
     static func sec04(_ c: EvaluationContext) -> CheckOutcome {
         let workloads = c.appWorkloads()
         guard !workloads.isEmpty else { return .notApplicable("No workloads outside system namespaces") }
-        let affected = workloads.compactMap { w -> AffectedObject? in
-            let refs = usesSecretEnv(w)
-            return refs.isEmpty ? nil : AffectedObject(kind: w.kind, namespace: w.meta.namespace, name: w.meta.name, detail: refs.joined(separator: "; "))
+        var affected: [AffectedObject] = []
+        workloads.forEachPointer { w in
+            guard w.pointee.containers.contains(where: { !$0.secretEnv.isEmpty }) else { return }
+            let detail = c.reportsDetail(afterAffected: affected.count) ? usesSecretEnv(w.pointee).joined(separator: "; ") : nil
+            affected.append(AffectedObject(kind: w.pointee.kind, namespace: w.pointee.meta.namespace, name: w.pointee.meta.name, detail: detail))
         }
         let share = Double(workloads.count - affected.count) / Double(workloads.count)
         let ev = [Evidence(path: "containers[*].env[*].valueFrom.secretKeyRef + envFrom[*].secretRef", value: "\(workloads.count - affected.count) of \(workloads.count) workload(s) without env secrets (\(Show.pct(share)))")]
@@ -82,15 +84,23 @@ enum SecChecks {
         for spc in k8s.secretProviderClasses { synced[spc.meta.namespace ?? "", default: []].formUnion(spc.syncedSecretNames) }
         var consumers = 0
         var affected: [AffectedObject] = []
-        for w in workloads {
-            let refs = secretRefs(w)
-            let csi = usesCSI(w)
-            guard csi || !refs.isEmpty else { continue }
+        workloads.forEachPointer { w in
+            // Decided without building the set of references; the set (and the detail) only
+            // for the affected objects the report keeps.
+            let syncedHere = synced[w.pointee.meta.namespace ?? ""] ?? []
+            var reads = false, plainRef = false
+            func see(_ name: String) { reads = true; if !plainRef && !syncedHere.contains(name) { plainRef = true } }
+            for ct in w.pointee.containers { for r in ct.secretEnv { see(r.secretName) } }
+            for v in w.pointee.volumes {
+                if let n = v.secretName { see(n) }
+                for n in v.projectedSecretNames { see(n) }
+            }
+            guard reads || usesCSI(w.pointee) else { return }
             consumers += 1
-            let plain = refs.subtracting(synced[w.meta.namespace ?? ""] ?? [])
-            if !plain.isEmpty {
-                affected.append(AffectedObject(kind: w.kind, namespace: w.meta.namespace, name: w.meta.name,
-                    detail: "plain Secret(s): " + plain.sorted().joined(separator: ", ")))
+            if plainRef {
+                let detail = c.reportsDetail(afterAffected: affected.count)
+                    ? "plain Secret(s): " + secretRefs(w.pointee).subtracting(syncedHere).sorted().joined(separator: ", ") : nil
+                affected.append(AffectedObject(kind: w.pointee.kind, namespace: w.pointee.meta.namespace, name: w.pointee.meta.name, detail: detail))
             }
         }
         var ev = [Evidence(path: "workloads[secret consumers] with csi.driver=\(csiDriver)", value: "\(consumers - affected.count) of \(consumers) Key Vault-backed")]
@@ -106,15 +116,17 @@ enum SecChecks {
         guard let k8s = c.k8s else { return .unknown("Kubernetes objects not collected") }
         let workloads = c.appWorkloads()
         var affected: [AffectedObject] = []
-        for w in workloads {
-            let names = w.containers.flatMap { ct in ct.credentialLikeEnvNames.map { "\(ct.name).\($0)" } }
-            if !names.isEmpty { affected.append(AffectedObject(kind: w.kind, namespace: w.meta.namespace, name: w.meta.name, detail: "literal env " + names.joined(separator: ", "))) }
+        workloads.forEachPointer { w in
+            let names = w.pointee.containers.flatMap { ct in ct.credentialLikeEnvNames.map { "\(ct.name).\($0)" } }
+            if !names.isEmpty { affected.append(AffectedObject(kind: w.pointee.kind, namespace: w.pointee.meta.namespace, name: w.pointee.meta.name, detail: "literal env " + names.joined(separator: ", "))) }
         }
         let cmCollected = KubeKinds.isCollected("ConfigMap", in: k8s.collectedKinds)
         var configMaps = 0
         if cmCollected {
-            for cm in k8s.configMaps.sorted(by: { ($0.meta.namespace ?? "", $0.meta.name) < ($1.meta.namespace ?? "", $1.meta.name) })
-            where !c.isSystemNamespace(cm.meta.namespace) && !cm.credentialLikeKeys.isEmpty {
+            // Filtered before sorting (the filter calls no `admit`, so waivers are recorded in the same order).
+            let candidates = k8s.configMaps.indices.filter { !c.isSystemNamespace(k8s.configMaps[$0].meta.namespace) && !k8s.configMaps[$0].credentialLikeKeys.isEmpty }
+            for i in SnapshotIndex.sortedByNamespaceAndName(candidates, in: k8s.configMaps, namespace: { $0.pointee.meta.namespace }, name: { $0.pointee.meta.name }) {
+                let cm = k8s.configMaps[i]
                 guard c.admit(kind: "ConfigMap", namespace: cm.meta.namespace, name: cm.meta.name) else { continue }
                 configMaps += 1
                 affected.append(AffectedObject(kind: "ConfigMap", namespace: cm.meta.namespace, name: cm.meta.name, detail: "keys " + cm.credentialLikeKeys.joined(separator: ", ")))
