@@ -44,6 +44,40 @@ final class SnapshotIndexTests: XCTestCase {
         XCTAssertEqual(SnapshotIndex.topLevelIndices(k.workloads), [0, 1])
     }
 
+    /// Many owners, namespaces in and out of runs, nil/"" namespaces, non-ASCII and long names,
+    /// controllers and non-controllers: the hash table answers as the model's rule does.
+    func testTopLevelIndicesMatchTheModelRuleOnRandomInventories() {
+        var rng = SystemRandomNumberGenerator()
+        let kinds = ["Deployment", "ReplicaSet", "Pod", "Job", "CronJob", "StatefulSet"]
+        let namespaces: [String?] = [nil, "", "a", "b", "ns-with-a-rather-long-name-over-fifteen-bytes", "é"]
+        let names = ["web", "web-1", "Web", "wéb", "x", "a-name-that-is-longer-than-fifteen-bytes-0", "a-name-that-is-longer-than-fifteen-bytes-1"]
+        for _ in 0..<50 {
+            var k = KubernetesInventory()
+            for _ in 0..<Int.random(in: 0...300, using: &rng) {
+                var w = Workload(kind: kinds.randomElement(using: &rng)!, meta: meta(names.randomElement(using: &rng)!, namespaces.randomElement(using: &rng)!))
+                for _ in 0..<Int.random(in: 0...2, using: &rng) {
+                    w.meta.ownerReferences.append(OwnerRef(kind: kinds.randomElement(using: &rng)!, name: names.randomElement(using: &rng)!,
+                                                           controller: Bool.random(using: &rng)))
+                }
+                k.workloads.append(w)
+            }
+            let indices = SnapshotIndex.topLevelIndices(k.workloads)
+            XCTAssertEqual(indices.map { k.workloads[$0] }, k.topLevelWorkloads)
+        }
+    }
+
+    /// Equal hashes are told apart by the caller's equality, and a probe runs past other entries.
+    func testOwnerTableSeparatesCollidingEntries() {
+        var table = OwnerTable(capacityFor: 40)
+        for p in 0..<40 { table.insert(p, hash: 7) }
+        for p in 0..<40 { XCTAssertTrue(table.contains(hash: 7) { $0 == p }) }
+        XCTAssertFalse(table.contains(hash: 7) { $0 == 40 })
+        // Same slot, another tag: the caller is never asked.
+        XCTAssertFalse(table.contains(hash: (1 << 32) | 7) { _ in true })
+        XCTAssertNotEqual(OwnerTable.hash(kind: 0, namespace: 0, name: "web"), OwnerTable.hash(kind: 1, namespace: 0, name: "web"))
+        XCTAssertNotEqual(OwnerTable.hash(kind: 0, namespace: 0, name: "web"), OwnerTable.hash(kind: 0, namespace: 1, name: "web"))
+    }
+
     func testAppWorkloadOrderIsTheStableSortByRef() {
         var k = KubernetesInventory()
         k.workloads = trickyWorkloads()
