@@ -77,6 +77,43 @@ enum CanonicalNode {
         }
     }
 
+    /// The digits `String(value)` gives, without the String.
+    static func writeInt<I: FixedWidthInteger>(_ value: I, to out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var magnitude = UInt64(value.magnitude)
+        let start = out.count
+        repeat {
+            out.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        out[start...].reverse()
+    }
+
+    static func writeBool(_ value: Bool, to out: inout [UInt8]) {
+        if value { out.append(contentsOf: [0x74, 0x72, 0x75, 0x65]) } else { out.append(contentsOf: [0x66, 0x61, 0x6C, 0x73, 0x65]) }
+    }
+
+    static func writeStrings(_ values: [String], to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "["))
+        for (i, value) in values.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            writeString(value, to: &out)
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+
+    /// Sorted by key, as `CanonicallyUnordered` sorts String-keyed dictionaries.
+    static func writeStringDictionary(_ values: [String: String], to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
+        for (i, entry) in values.sorted(by: { $0.key < $1.key }).enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            writeString(entry.key, to: &out)
+            out.append(UInt8(ascii: ":"))
+            writeString(entry.value, to: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
     static func writeString(_ string: String, to out: inout [UInt8]) {
         var string = string
         out.append(UInt8(ascii: "\""))

@@ -97,23 +97,11 @@ final class CanonicalStreamEncoder: Encoder {
         out.append(UInt8(ascii: ":"))
     }
 
-    func writeBool(_ value: Bool) {
-        if value { out.append(contentsOf: [0x74, 0x72, 0x75, 0x65]) } else { out.append(contentsOf: [0x66, 0x61, 0x6C, 0x73, 0x65]) }
-    }
+    func writeBool(_ value: Bool) { CanonicalNode.writeBool(value, to: &out) }
 
     func writeNull() { out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C]) }
 
-    /// The digits `String(value)` gives, without the String.
-    func writeInt<I: FixedWidthInteger>(_ value: I) {
-        if value < 0 { out.append(UInt8(ascii: "-")) }
-        var magnitude = UInt64(value.magnitude)
-        let start = out.count
-        repeat {
-            out.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
-            magnitude /= 10
-        } while magnitude > 0
-        out[start...].reverse()
-    }
+    func writeInt<I: FixedWidthInteger>(_ value: I) { CanonicalNode.writeInt(value, to: &out) }
 
     func writeFloat<F: BinaryFloatingPoint & LosslessStringConvertible>(_ value: F) throws {
         // Non-finite numbers are an error; the tree encoder reports it with its coding path.
@@ -122,26 +110,9 @@ final class CanonicalStreamEncoder: Encoder {
         text.withUTF8 { out.append(contentsOf: $0) }
     }
 
-    private func writeStrings(_ values: [String]) {
-        out.append(UInt8(ascii: "["))
-        for (i, value) in values.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            CanonicalNode.writeString(value, to: &out)
-        }
-        out.append(UInt8(ascii: "]"))
-    }
+    private func writeStrings(_ values: [String]) { CanonicalNode.writeStrings(values, to: &out) }
 
-    private func writeStringDictionary(_ values: [String: String]) {
-        out.append(UInt8(ascii: "{"))
-        var first = true
-        for (key, value) in values.sorted(by: { $0.key < $1.key }) {
-            if !first { out.append(UInt8(ascii: ",")) }
-            first = false
-            writeKey(key)
-            CanonicalNode.writeString(value, to: &out)
-        }
-        out.append(UInt8(ascii: "}"))
-    }
+    private func writeStringDictionary(_ values: [String: String]) { CanonicalNode.writeStringDictionary(values, to: &out) }
 
     /// Sets and other dictionaries: sorted as `CanonicallyUnordered.canonicalNode` sorts them.
     /// Returns false when the default encoding is already deterministic.

@@ -73,52 +73,16 @@ struct CanonicalWriter {
         first = outer
     }
 
-    private mutating func int(_ value: Int) {
-        if value < 0 { out.append(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
-        let start = out.count
-        repeat {
-            out.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
-            magnitude /= 10
-        } while magnitude > 0
-        out[start...].reverse()
-    }
-
-    private mutating func bool(_ value: Bool) {
-        if value { out.append(contentsOf: [0x74, 0x72, 0x75, 0x65]) } else { out.append(contentsOf: [0x66, 0x61, 0x6C, 0x73, 0x65]) }
-    }
-
     mutating func field(_ name: String, _ value: String) { key(name); CanonicalNode.writeString(value, to: &out) }
     mutating func field(_ name: String, _ value: String?) { if let value { field(name, value) } }
-    mutating func field(_ name: String, _ value: Int) { key(name); int(value) }
+    mutating func field(_ name: String, _ value: Int) { key(name); CanonicalNode.writeInt(value, to: &out) }
     mutating func field(_ name: String, _ value: Int?) { if let value { field(name, value) } }
-    mutating func field(_ name: String, _ value: Bool) { key(name); bool(value) }
+    mutating func field(_ name: String, _ value: Bool) { key(name); CanonicalNode.writeBool(value, to: &out) }
     mutating func field(_ name: String, _ value: Bool?) { if let value { field(name, value) } }
 
-    mutating func field(_ name: String, _ values: [String]) {
-        key(name)
-        out.append(UInt8(ascii: "["))
-        for (i, value) in values.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            CanonicalNode.writeString(value, to: &out)
-        }
-        out.append(UInt8(ascii: "]"))
-    }
+    mutating func field(_ name: String, _ values: [String]) { key(name); CanonicalNode.writeStrings(values, to: &out) }
 
-    /// Sorted by key, as `CanonicallyUnordered` sorts String-keyed dictionaries.
-    mutating func field(_ name: String, _ values: [String: String]) {
-        key(name)
-        out.append(UInt8(ascii: "{"))
-        var firstEntry = true
-        for (entryKey, value) in values.sorted(by: { $0.key < $1.key }) {
-            if !firstEntry { out.append(UInt8(ascii: ",")) }
-            firstEntry = false
-            CanonicalNode.writeString(entryKey, to: &out)
-            out.append(UInt8(ascii: ":"))
-            CanonicalNode.writeString(value, to: &out)
-        }
-        out.append(UInt8(ascii: "}"))
-    }
+    mutating func field(_ name: String, _ values: [String: String]) { key(name); CanonicalNode.writeStringDictionary(values, to: &out) }
 
     mutating func field<T: DirectCanonical>(_ name: String, _ value: T) {
         key(name)
