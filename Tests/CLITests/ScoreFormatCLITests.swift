@@ -28,19 +28,7 @@ final class ScoreFormatCLITests: XCTestCase {
         return try run(python, ["python3", scriptFile.path, doc.path])
     }
 
-    private func run(_ executable: String, _ args: [String]) throws -> ProcessResult {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out; p.standardError = err
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return ProcessResult(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
-    }
+    private func run(_ executable: String, _ args: [String]) throws -> ProcessResult { try runProcess(executable, args) }
 
     func testSARIFValidatesAgainstTheSchema() throws {
         let r = try score("dev-neglected", ["--format", "sarif"])

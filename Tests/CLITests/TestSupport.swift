@@ -45,12 +45,18 @@ struct ProcessResult {
 
 /// Runs the real binary with arguments (no shell) and an environment.
 func runAksposture(_ args: [String], environment: [String: String] = [:], cwd: URL? = nil) throws -> ProcessResult {
-    let p = Process()
-    p.executableURL = TestPaths.binary
-    p.arguments = args
     var env = ProcessInfo.processInfo.environment
     for (k, v) in environment { env[k] = v }
-    p.environment = env
+    return try runProcess(TestPaths.binary.path, args, environment: env, cwd: cwd)
+}
+
+/// Runs an executable (no shell) with stdin closed and collects its output; nil environment
+/// inherits the test's.
+func runProcess(_ path: String, _ args: [String], environment: [String: String]? = nil, cwd: URL? = nil) throws -> ProcessResult {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: path)
+    p.arguments = args
+    if let environment { p.environment = environment }
     if let cwd { p.currentDirectoryURL = cwd }
     let out = Pipe(), err = Pipe()
     p.standardOutput = out
