@@ -125,6 +125,12 @@ public final class BundleScratch: @unchecked Sendable {
         return files.count
     }
 
+    /// Replaces the previous input's files with one document, `fuzz-bundle/document.json`.
+    public func writeDocument(_ data: Data) throws -> URL {
+        try write(["document.json": data])
+        return bundle.appendingPathComponent("document.json")
+    }
+
     public func clear() {
         for name in written { unlink(bundle.appendingPathComponent(name).path) }
         written.removeAll(keepingCapacity: true)

@@ -1,5 +1,5 @@
 import Foundation
-import PostureImport
+@_spi(Fuzzing) import PostureImport
 import PostureModel
 
 /// One importer entry point under test. The fuzz executable, the replay tool and the
@@ -7,6 +7,11 @@ import PostureModel
 public enum ImportEntry: String, CaseIterable, Sendable {
     case cluster, nodePools, registries, keyVaults, privateEndpoints, privateDNSZones
     case roleAssignments, diagnosticSettings, kubernetes
+    /// The Kubernetes importer reading a file through a sliding window (what the bundle loader
+    /// does), with a window of 1 to 4,096 bytes picked by the input's length, checked against
+    /// the whole-buffer import of the same bytes: both must give the same inventory or the same
+    /// error (file, JSON path and message).
+    case kubernetesFile
     /// The whole bundle loader: the input is a `BundleContainer`, written to a scratch directory.
     case bundle
 
@@ -21,10 +26,16 @@ public enum ImportEntry: String, CaseIterable, Sendable {
         case .privateDNSZones: SourceKind.privateDNSZones.fileName
         case .roleAssignments: SourceKind.roleAssignments.fileName
         case .diagnosticSettings: SourceKind.diagnosticSettings.fileName
-        case .kubernetes: SourceKind.kubernetes.fileName
+        case .kubernetes, .kubernetesFile: SourceKind.kubernetes.fileName
         case .bundle: nil
         }
     }
+
+    /// Entries that write their input to a `BundleScratch` directory.
+    public var needsScratch: Bool { self == .bundle || self == .kubernetesFile }
+
+    /// Window capacities for `.kubernetesFile`: tiny ones slide inside every token and number.
+    public static let fileWindowCapacities = [1, 2, 3, 5, 8, 13, 64, 4096]
 
     /// The file name passed to the document importers (and expected back in their errors).
     public var displayName: String { "fuzz-bundle/\(documentFileName ?? "")" }
@@ -69,6 +80,9 @@ public enum ImportHarness {
                 var inventory = KubernetesInventory()
                 try DocumentImporter.kubernetes(from: data, file: entry.displayName, into: &inventory)
                 items = inventory.collectedKinds.count
+            case .kubernetesFile:
+                guard let scratch else { return .violation("the kubernetesFile entry needs a scratch directory") }
+                return try compareWindowedImport(data, scratch: scratch)
             case .bundle:
                 guard let scratch else { return .violation("the bundle entry needs a scratch directory") }
                 let written = try scratch.write(BundleContainer.decode(data))
@@ -86,6 +100,38 @@ public enum ImportHarness {
             return .violation("scratch directory failure: \(error)")
         } catch {
             return .violation("not an ImportError: \(type(of: error)): \(error)")
+        }
+    }
+
+    /// `.kubernetesFile`: the whole-buffer import and the windowed file import of `data` must agree.
+    private static func compareWindowedImport(_ data: Data, scratch: BundleScratch) throws -> ImportOutcome {
+        let entry = ImportEntry.kubernetesFile
+        let window = ImportEntry.fileWindowCapacities[data.count % ImportEntry.fileWindowCapacities.count]
+        var whole = KubernetesInventory()
+        var wholeError: ImportError?
+        do { try DocumentImporter.kubernetes(from: data, file: entry.displayName, into: &whole) } catch let error as ImportError { wholeError = error }
+
+        let url = try scratch.writeDocument(data)
+        var streamed = KubernetesInventory()
+        var streamedError: ImportError?
+        do {
+            let file = try JSONFile(contentsOf: url, displayName: entry.displayName)
+            try DocumentImporter.kubernetes(from: file, windowCapacity: window, into: &streamed)
+        } catch let error as ImportError { streamedError = error }
+
+        switch (wholeError, streamedError) {
+        case (nil, nil):
+            if whole != streamed { return .violation("window \(window): the streamed inventory differs from the whole-buffer import") }
+            return .imported(items: streamed.collectedKinds.count)
+        case (let w?, let s?):
+            if w.file != s.file || w.path != s.path || w.message != s.message {
+                return .violation("window \(window): the streamed error differs from the whole-buffer error:\n  whole:    \(w)\n  streamed: \(s)")
+            }
+            throw s
+        case (let w?, nil):
+            return .violation("window \(window): the whole-buffer import failed (\(w)) but the streamed import succeeded")
+        case (nil, let s?):
+            return .violation("window \(window): the streamed import failed (\(s)) but the whole-buffer import succeeded")
         }
     }
 

@@ -21,7 +21,7 @@ private let fuzzEntry: ImportEntry = {
 }()
 
 private let fuzzScratch: BundleScratch? = {
-    guard fuzzEntry == .bundle else { return nil }
+    guard fuzzEntry.needsScratch else { return nil }
     do { return try BundleScratch() } catch {
         FileHandle.standardError.write(Data("\(error)\n".utf8))
         exit(2)
@@ -147,7 +147,7 @@ struct ImportFuzzTool {
     }
 
     static func replay(_ entry: ImportEntry, files: [String]) -> Int32 {
-        let scratch = entry == .bundle ? try? BundleScratch() : nil
+        let scratch = entry.needsScratch ? try? BundleScratch() : nil
         var violations: Int32 = 0
         for file in files {
             guard let data = FileManager.default.contents(atPath: file) else {

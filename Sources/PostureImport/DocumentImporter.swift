@@ -102,6 +102,17 @@ public enum DocumentImporter {
                        whole: { try file.readWhole() })
     }
 
+    /// The streaming import with a chosen window capacity: the fuzz harness compares every input
+    /// read through windows of a few bytes (which slide inside every token) with the whole-buffer
+    /// import, since real files only slide at 4 MiB.
+    @_spi(Fuzzing)
+    public static func kubernetes(from file: JSONFile, windowCapacity: Int, into inventory: inout KubernetesInventory) throws {
+        try kubernetes(file: file.displayName, into: &inventory,
+                       stream: { try JSONReader.streamObject(file, windowCapacity: windowCapacity,
+                                                             maxValueSpan: JSONReader.maxValueSpan, $0) },
+                       whole: { try file.readWhole() })
+    }
+
     private static func kubernetes(file: String, into inventory: inout KubernetesInventory,
                                    stream: ((JSONReader.StreamEvent) throws -> Void) throws -> Bool,
                                    whole: () throws -> JSONBuffer) throws {

@@ -18,7 +18,7 @@ final class ImporterHostileInputTests: XCTestCase {
         guard c.data.count > 1_000_000 || c.name.contains("100,000") else { return true }
         switch entry {
         case .nodePools: return true
-        case .kubernetes: return c.name.contains("under items")
+        case .kubernetes, .kubernetesFile: return c.name.contains("under items")
         default: return false
         }
     }
@@ -54,12 +54,13 @@ final class ImporterHostileInputTests: XCTestCase {
         }
     }
 
-    func testHostileInputsThroughEveryDocumentImporter() {
+    func testHostileInputsThroughEveryDocumentImporter() throws {
         var timings: [(String, Double)] = []
+        let scratch = try BundleScratch()
         for entry in ImportEntry.allCases where entry != .bundle {
             for c in HostileInputs.cases(for: entry) where Self.inQuickRun(entry, c) {
                 let start = Date()
-                check(entry, c, scratch: nil)
+                check(entry, c, scratch: entry.needsScratch ? scratch : nil)
                 timings.append(("\(entry.rawValue) / \(c.name)", Date().timeIntervalSince(start)))
             }
         }
@@ -183,5 +184,33 @@ final class ImporterHostileInputTests: XCTestCase {
         for entry in ImportEntry.allCases where entry != .bundle { seeds[entry] = docs }
         let total = try runMutations(seeds: seeds, seed: 0xC0DE_0002)
         XCTAssertGreaterThanOrEqual(total, 3_000)
+    }
+}
+
+/// The windowed-file entry must really reach every window capacity (it picks one by input
+/// length) and agree with the whole-buffer import on valid and broken documents alike.
+final class WindowedFileEntryTests: XCTestCase {
+    func testEveryWindowCapacityAgreesWithTheWholeBufferImport() throws {
+        let scratch = try BundleScratch()
+        let valid = HostileInputs.document(.kubernetesFile, nameValue: Array("\"cm-1\"".utf8))
+        let capacities = ImportEntry.fileWindowCapacities
+        var reached = Set<Int>()
+        for padding in 0..<capacities.count {
+            let input = Data(valid + Array(repeating: UInt8(ascii: " "), count: padding))
+            reached.insert(capacities[input.count % capacities.count])
+            guard case .imported = ImportHarness.run(.kubernetesFile, input, scratch: scratch) else {
+                return XCTFail("padding \(padding): \(ImportHarness.run(.kubernetesFile, input, scratch: scratch))")
+            }
+            // Cut inside the ConfigMap's name: both paths must give the same truncation error.
+            let cut = Data(valid.prefix(valid.count - 8) + Array(repeating: UInt8(ascii: " "), count: padding))
+            guard case .rejected(let error) = ImportHarness.run(.kubernetesFile, cut, scratch: scratch) else {
+                return XCTFail("padding \(padding): the cut document was not rejected")
+            }
+            XCTAssertEqual(error.file, "fuzz-bundle/kubernetes.json")
+            XCTAssertTrue(error.path.hasPrefix("$.items[0]"), error.path)
+        }
+        XCTAssertEqual(reached, Set(capacities))
+        XCTAssertNil(ImportHarness.run(.kubernetesFile, Data(valid), scratch: nil).isViolation ? nil : "no violation",
+                     "without a scratch directory the entry must report a harness violation")
     }
 }
