@@ -27,7 +27,12 @@ public final class PostureStore: PostureReader, Sendable {
 
     public let path: URL
     public let isReadOnly: Bool
-    private let reader: any DatabaseReader
+    private enum Reader {
+        case sqlite(any DatabaseReader)
+        /// A read-only open that found the disk completely full.
+        case fullDisk(FullDiskReader)
+    }
+    private let reader: Reader
     private let writer: (any DatabaseWriter)?
     /// Test seam: called inside the import transaction after the objects are written.
     let importFault: (@Sendable () throws -> Void)?
@@ -63,10 +68,14 @@ public final class PostureStore: PostureReader, Sendable {
                 throw StoreError(path: filePath, message: "no store here (nothing has been imported yet)")
             }
             try Self.checkDirectory(directory, storePath: filePath)
-            let queue = try Self.openReadOnly(filePath)
-            try queue.read { db in try Self.checkCompatible(db, storePath: filePath, readOnly: true) }
-            reader = queue
+            do {
+                reader = .sqlite(try Self.openReadOnly(filePath))
+            } catch where Self.filesystemIsFull(filePath) {
+                guard let frozen = FullDiskReader(filePath: filePath) else { throw error }
+                reader = .fullDisk(frozen)
+            }
             writer = nil
+            try read { db in try Self.checkCompatible(db, storePath: filePath, readOnly: true) }
         } else {
             if Self.isOnReadOnlyFilesystem(filePath) {
                 throw StoreError(path: filePath, message: "store is on a read-only filesystem: it can be viewed, "
@@ -90,7 +99,7 @@ public final class PostureStore: PostureReader, Sendable {
                 if !created {
                     // Look before opening for writing: the pool switches the file to WAL mode,
                     // which must not happen to another application's database.
-                    let probe = try Self.openReadOnly(filePath)
+                    let probe = try Self.openReadOnly(filePath, doing: "open")
                     try probe.read { db in try Self.checkCompatible(db, storePath: filePath, readOnly: false) }
                     try probe.close()
                 }
@@ -104,7 +113,7 @@ public final class PostureStore: PostureReader, Sendable {
                 // SQLite gives -wal and -shm the main file's mode; make sure of it.
                 for suffix in ["-wal", "-shm"] { _ = chmod(filePath + suffix, 0o600) }
             }
-            reader = pool
+            reader = .sqlite(pool)
             writer = pool
         }
     }
@@ -399,6 +408,13 @@ public final class PostureStore: PostureReader, Sendable {
         }
     }
 
+    /// Reads come from the main file alone because the disk was completely full when the store
+    /// was opened and still is (see `FullDiskReader`); new snapshots appear once space is freed.
+    public var isReadingFrozenOnFullDisk: Bool {
+        if case .fullDisk(let frozen) = reader { return frozen.isFrozen }
+        return false
+    }
+
     /// A counter raised by every write transaction, from any connection or process.
     public func changeToken() throws -> Int64 {
         try read { db in try Int64.fetchOne(db, sql: "SELECT changeCounter FROM store_state WHERE id = 1") ?? 0 }
@@ -475,10 +491,11 @@ public final class PostureStore: PostureReader, Sendable {
         throw StoreError(path: filePath, message: "cannot create the store file: \(String(cString: strerror(code)))")
     }
 
-    /// A read-only connection. SQLite (3.22 and later) reads a WAL store even where it can
-    /// neither create nor map the -shm file (read-only media, another user's file) by keeping the
-    /// WAL index in memory, so no `immutable` fallback is needed.
-    static func openReadOnly(_ filePath: String) throws -> DatabaseQueue {
+    /// A read-only connection. SQLite (3.22 and later) keeps the WAL index in memory where an
+    /// existing -shm cannot be written (another user's file), but it fails where no -shm exists
+    /// and none can be made at full size: on a read-only filesystem (opened immutable below) and
+    /// on a completely full disk (`FullDiskReader`, chosen by the caller).
+    static func openReadOnly(_ filePath: String, doing action: String = "open read-only") throws -> DatabaseQueue {
         var configuration = Configuration()
         configuration.readonly = true
         configuration.busyMode = .timeout(10)
@@ -493,7 +510,7 @@ public final class PostureStore: PostureReader, Sendable {
             // of a cleanly closed store, and refuses to open it. Nobody can write there, so
             // opening it as immutable (no locks, no -shm) is exact.
             if isOnReadOnlyFilesystem(filePath), let queue = try? openImmutable(filePath) { return queue }
-            throw storeError(error, path: filePath, doing: "open read-only")
+            throw storeError(error, path: filePath, doing: action)
         }
     }
 
@@ -603,7 +620,12 @@ public final class PostureStore: PostureReader, Sendable {
     }
 
     private func read<T>(_ body: (Database) throws -> T) throws -> T {
-        do { return try reader.read(body) } catch {
+        do {
+            switch reader {
+            case .sqlite(let sqlite): return try sqlite.read(body)
+            case .fullDisk(let frozen): return try frozen.read(body)
+            }
+        } catch {
             throw Self.storeError(error, path: path.path, doing: "read")
         }
     }

@@ -138,10 +138,60 @@ final class StoreFaultTests: XCTestCase {
         XCTAssertTrue(viewable, "with the WAL index in place, viewing works on a full disk")
     }
 
-    /// No room at all (not even for SQLite's 32 KB WAL index): opening fails, with a message that
-    /// says the disk is full. Viewing fails too until space is freed (reported in RELIABILITY.md).
-    func testDiskFullBeforeOpenSaysDiskFull() throws {
-        _ = try fillAndImport(room: 8 * 1024, label: "diskfull-open")
+    /// No room at all (not even for SQLite's 32 KB WAL index): imports fail saying the disk is
+    /// full, and viewing still works (the clean store is read from its main file alone).
+    func testDiskFullBeforeOpenSaysDiskFullAndStillViews() throws {
+        let (_, viewable) = try fillAndImport(room: 8 * 1024, label: "diskfull-open")
+        XCTAssertTrue(viewable, "a cleanly closed store must be viewable on a completely full disk")
+    }
+
+    /// A viewer opened on a completely full disk reads the main file frozen; once space is freed
+    /// and a collector imports again, the same open viewer sees the new snapshot (it must notice
+    /// the writer, since a frozen read takes no locks).
+    func testViewerOpenedOnAFullDiskFollowsImportsOnceSpaceIsFreed() throws {
+        let (mount, reason) = mountTmpfs(size: "3m", label: "diskfull-viewer")
+        guard let mount else { throw XCTSkip(reason) }
+        defer { unmount(mount) }
+        let (bundles, expected) = try demoBundlesAndSnapshots()
+        let storeURL = mount.appendingPathComponent("store/store.sqlite")
+        let first = try runProcess(Binaries.aksposture, ["import", bundles[0].path, bundles[1].path, "--store", storeURL.path])
+        XCTAssertEqual(first.status, 0, first.stderr)
+
+        let filler = mount.appendingPathComponent("filler")
+        let fd = open(filler.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        let chunk = [UInt8](repeating: 0x5A, count: 4096)
+        while chunk.withUnsafeBytes({ Glibc.write(fd, $0.baseAddress!, 4096) }) == 4096 {}
+        close(fd)
+        let refused = try runProcess(Binaries.aksposture, ["import", bundles[2].path, "--store", storeURL.path])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.stderr.contains("disk full"), refused.stderr)
+
+        let viewer = try PostureStore(path: storeURL, readOnly: true)
+        XCTAssertTrue(viewer.isReadingFrozenOnFullDisk)
+        func snapshotCount() throws -> Int { try viewer.clusters().reduce(0) { $0 + (try viewer.snapshots(clusterID: $1.id).count) } }
+        for cluster in try viewer.clusters() {
+            for summary in try viewer.snapshots(clusterID: cluster.id) {
+                XCTAssertNotNil(try viewer.report(snapshotID: summary.id))
+                let snapshot = try viewer.snapshot(id: summary.id)
+                XCTAssertEqual(snapshot.kubernetes, expected[snapshotKey(snapshot)]?.kubernetes)
+            }
+        }
+        XCTAssertEqual(try snapshotCount(), 2)
+        let token = try viewer.changeToken()
+        let history = try runProcess(Binaries.aksposture, ["history", "--store", storeURL.path])
+        XCTAssertEqual(history.status, 0, history.stderr)
+
+        try FileManager.default.removeItem(at: filler)
+        XCTAssertEqual(try viewer.changeToken(), token, "nothing was written yet")
+        let again = try runProcess(Binaries.aksposture, ["import", bundles[2].path, "--store", storeURL.path])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertNotEqual(try viewer.changeToken(), token, "the open viewer must see the collector's write")
+        XCTAssertFalse(viewer.isReadingFrozenOnFullDisk)
+        XCTAssertEqual(try snapshotCount(), 3)
+        let verdict = try verifyStore(storeURL, expected: expected)
+        XCTAssertEqual(verdict.problems, [])
+        XCTAssertEqual(verdict.snapshots, 3)
     }
 
     // MARK: Damaged, foreign, newer and exposed stores
