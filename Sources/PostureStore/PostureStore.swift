@@ -573,8 +573,11 @@ public final class PostureStore: PostureReader, Sendable {
         }
         if let error = error as? DatabaseError {
             switch error.resultCode {
-            case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+            case .SQLITE_NOTADB:
                 return StoreError(path: path, message: "not an aksposture store (\(error.message ?? "file is not a database"))")
+            case .SQLITE_CORRUPT:
+                // An SQLite file whose pages are damaged (a bad disk, a truncated copy), not a foreign file.
+                return StoreError(path: path, message: "store file is damaged (\(error.message ?? "database disk image is malformed")); cannot \(action)")
             case .SQLITE_BUSY, .SQLITE_LOCKED:
                 return StoreError(path: path, message: "store stayed busy for 10 s (another aksposture is writing?); cannot \(action)")
             case .SQLITE_READONLY:
@@ -619,7 +622,7 @@ public final class PostureStore: PostureReader, Sendable {
         }
     }
 
-    private func read<T>(_ body: (Database) throws -> T) throws -> T {
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             switch reader {
             case .sqlite(let sqlite): return try sqlite.read(body)

@@ -19,7 +19,7 @@ struct AKSPosture: ParsableCommand {
           128+N  ended by signal N
         """,
         version: "0.1.0",
-        subcommands: [DashboardCommand.self, ImportCommand.self, ScoreCommand.self, CollectCommand.self, HistoryCommand.self, ChecksCommand.self, ConfigCommand.self, KioskCommand.self, ExportCommand.self],
+        subcommands: [DashboardCommand.self, ImportCommand.self, ScoreCommand.self, CollectCommand.self, HistoryCommand.self, VerifyCommand.self, ChecksCommand.self, ConfigCommand.self, KioskCommand.self, ExportCommand.self],
         defaultSubcommand: DashboardCommand.self)
 
     /// Global options may come before the subcommand (`aksposture --config F score`); every

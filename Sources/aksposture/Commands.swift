@@ -78,6 +78,54 @@ struct HistoryCommand: ParsableCommand {
     }
 }
 
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check the store: SQLite's integrity check, every stored object against its SHA-256, every snapshot's object list.",
+        discussion: "Read-only; a collector may import meanwhile. Imports reuse objects already stored by hash without reading them, so damage to stored bodies (a failing disk, a bad copy) shows here or when a snapshot is read, never at import: run it from the collection timer or cron now and then. Exit status 0: the store is sound; 1: damage found (listed) or the store cannot be opened.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var storeOptions: StoreOptions
+
+    func run() throws {
+        let context = try RunContext.resolve(global, overrides: storeOptions.overrides)
+        guard FileManager.default.fileExists(atPath: context.storePath.path) else {
+            throw CLIError("no store at \(context.storePath.path)")
+        }
+        let store = try context.openStore(readOnly: true)
+        let result = try store.verify()
+        print("store: \(context.storePath.path), \(ByteCount.format(try store.storeSizeBytes()))")
+        print("SQLite integrity check: " + result.integrity.map(TerminalText.sanitize).joined(separator: "; "))
+        if result.damagedObjects.isEmpty {
+            print("objects: \(result.objectCount) checked, each matches its SHA-256")
+        } else {
+            print("objects: \(result.objectCount) checked, \(result.damagedObjects.count) damaged:")
+            for o in result.damagedObjects.prefix(50) {
+                let problem = o.problem.hasPrefix("object \(o.id) ") ? String(o.problem.dropFirst("object \(o.id) ".count)) : o.problem
+                print("  object \(o.id): \(TerminalText.sanitize(problem))")
+            }
+            if result.damagedObjects.count > 50 { print("  … and \(result.damagedObjects.count - 50) more") }
+        }
+        if result.damagedSnapshots.isEmpty {
+            print("snapshots: \(result.snapshotCount) of \(result.clusterCount) clusters, each complete")
+        } else {
+            print("snapshots: \(result.snapshotCount) of \(result.clusterCount) clusters, \(result.damagedSnapshots.count) cannot be read:")
+            let fmt = ISO8601DateFormatter()
+            for s in result.damagedSnapshots {
+                print("  \(s.id)  \(TerminalText.sanitize(s.clusterName))  \(fmt.string(from: s.collectedAt))  \(TerminalText.sanitize(s.problem))")
+            }
+        }
+        if result.isSound {
+            print("store is sound")
+            context.log.info("verify: store sound (\(result.objectCount) objects, \(result.snapshotCount) snapshots)")
+        } else {
+            print("store is DAMAGED: the snapshots listed cannot be read; import their bundles again into a new store, or restore the store from a backup")
+            context.log.error("verify: store damaged: \(result.damagedObjects.count) objects, \(result.damagedSnapshots.count) snapshots, integrity \(result.integrity.joined(separator: "; "))")
+            throw ExitCode(1)
+        }
+    }
+}
+
 enum ByteCount {
     static func format(_ n: Int) -> String {
         if n < 1024 { return "\(n) B" }

@@ -280,6 +280,7 @@ final class StoreFaultTests: XCTestCase {
                 ("score", ["score", "--store", c.path.path]),
                 ("import", ["import", bundles[0].path, "--store", c.path.path]),
                 ("dashboard", ["dashboard", "--store", c.path.path]),
+                ("verify", ["verify", "--store", c.path.path]),
             ]
             for (label, args) in commands {
                 let r = try runProcess(Binaries.aksposture, args)
@@ -290,10 +291,62 @@ final class StoreFaultTests: XCTestCase {
                 if label == "import" && c.importMaySucceed && r.status == 0 { continue }
                 if label == "dashboard" && r.status != 0 && r.stderr.contains("not a terminal") && c.listingMaySucceed { continue }
                 XCTAssertNotEqual(r.status, 0, context)
-                XCTAssertTrue(c.expect.contains { r.stderr.lowercased().contains($0.lowercased()) }, "unclear message: \(context)")
+                // verify lists the damage it found on stdout; failures to open go to stderr.
+                let message = (label == "verify" ? r.stdout + r.stderr : r.stderr).lowercased()
+                XCTAssertTrue(c.expect.contains { message.contains($0.lowercased()) }, "unclear message: \(context)\nstdout: \(r.stdout)")
                 XCTAssertLessThanOrEqual(r.stderr.split(separator: "\n").count, 3, "a clear message is short: \(context)")
             }
         }
+    }
+
+    /// Open issue D of RELIABILITY.md: damaged bodies are accepted by imports (objects are
+    /// reused by hash unread), so `verify` must find them, name exactly the snapshots that can no
+    /// longer be read, and exit 1; on a sound store it says so and exits 0.
+    func testVerifyNamesTheSnapshotsThatDamagedBodiesMakeUnreadable() throws {
+        let (bundles, _) = try demoBundlesAndSnapshots()
+        let store = try makeRealStore("verify", bundles: bundles)
+        let sound = try runProcess(Binaries.aksposture, ["verify", "--store", store.path])
+        XCTAssertEqual(sound.status, 0, sound.stdout + sound.stderr)
+        XCTAssertTrue(sound.stdout.contains("store is sound"), sound.stdout)
+        XCTAssertTrue(sound.stdout.contains("snapshots: \(bundles.count) of 3 clusters, each complete"), sound.stdout)
+
+        // Damage the full body of one object that several snapshots use, the way a bad sector would.
+        let q = try DatabaseQueue(path: store.path)
+        let victim = try q.read { db in
+            try Int64.fetchOne(db, sql: "SELECT id FROM object WHERE baseID IS NULL AND identity != 0 ORDER BY length(body) DESC LIMIT 1")
+        }
+        let victimID = try XCTUnwrap(victim)
+        try q.write { try $0.execute(sql: "UPDATE object SET body = randomblob(length(body)) WHERE id = ?", arguments: [victimID]) }
+        try q.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        try q.close()
+
+        // The damage is invisible to an import (it reuses the objects by hash, unread).
+        let reimport = try runProcess(Binaries.aksposture, ["import", bundles[0].path, "--store", store.path])
+        XCTAssertEqual(reimport.status, 0, reimport.stderr)
+
+        // Which snapshots can no longer be read, found by reading each one.
+        let reader = try PostureStore(path: store, readOnly: true)
+        var unreadable: [Int64] = []
+        for c in try reader.clusters() {
+            for s in try reader.snapshots(clusterID: c.id) {
+                do {
+                    _ = try reader.snapshot(id: s.id)
+                    _ = try reader.report(snapshotID: s.id)
+                } catch {
+                    unreadable.append(s.id)
+                }
+            }
+        }
+        XCTAssertFalse(unreadable.isEmpty)
+        XCTAssertFalse(try reader.verify().isSound)
+
+        let damaged = try runProcess(Binaries.aksposture, ["verify", "--store", store.path])
+        XCTAssertEqual(damaged.status, 1, damaged.stdout + damaged.stderr)
+        XCTAssertTrue(damaged.stdout.contains("  object \(victimID): does not match its hash"), damaged.stdout)
+        XCTAssertTrue(damaged.stdout.contains("store is DAMAGED"), damaged.stdout)
+        let listed = damaged.stdout.split(separator: "\n").filter { $0.hasPrefix("  ") && !$0.hasPrefix("  object") }
+            .compactMap { Int64($0.split(separator: " ").first ?? "") }
+        XCTAssertEqual(Set(listed), Set(unreadable), damaged.stdout)
     }
 
     // MARK: Read-only filesystem
