@@ -179,8 +179,10 @@ final class StoreFaultTests: XCTestCase {
         }
         XCTAssertEqual(try snapshotCount(), 2)
         let token = try viewer.changeToken()
-        let history = try runProcess(Binaries.aksposture, ["history", "--store", storeURL.path])
-        XCTAssertEqual(history.status, 0, history.stderr)
+        for args in [["history"], ["score"], ["export", "--view", "overview"], ["verify"]] {
+            let r = try runProcess(Binaries.aksposture, args + ["--store", storeURL.path])
+            XCTAssertEqual(r.status, 0, "\(args) on a full disk: \(r.stderr)")
+        }
 
         try FileManager.default.removeItem(at: filler)
         XCTAssertEqual(try viewer.changeToken(), token, "nothing was written yet")
