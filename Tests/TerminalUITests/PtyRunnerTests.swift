@@ -227,6 +227,23 @@ final class PtyRunnerTests: XCTestCase {
         try assertSignalRestores(SIGINT) { $0.send("\u{03}") }
     }
 
+    /// SIGPIPE is ignored while the terminal is in use (a write to a closed pipe becomes an
+    /// error instead of death in raw mode): the console goes on, takes keys, and quits cleanly.
+    func testSIGPIPEIsIgnoredAndTheConsoleGoesOn() throws {
+        let p = try launch()
+        kill(p.pid, SIGPIPE)
+        p.pump(milliseconds: 200)
+        p.send("x")
+        XCTAssertTrue(waitForLog("key char(\"x\")", process: p), "the console stopped taking keys after SIGPIPE; log: \(logLines.suffix(3))")
+        p.send("q")
+        p.readToEOF()
+        let status = try XCTUnwrap(p.waitForExit(timeout: 5), "probe did not exit after q")
+        XCTAssertEqual(ExitKind(waitStatus: status), .exited(0))
+        XCTAssertEqual(logLines.last, "exit quit")
+        assertRestored(p.output)
+        XCTAssertEqual(EscapeAudit(p.output).violations, [])
+    }
+
     func testDroppedConnectionEndsTheProcess() throws {
         let p = try launch()
         p.closeMaster()   // like sshd on a dropped connection: hangup → SIGHUP
