@@ -63,8 +63,14 @@ func runProcess(_ path: String, _ args: [String], environment: [String: String]?
     p.standardError = err
     p.standardInput = FileHandle.nullDevice
     try p.run()
+    // Both pipes at once: a child that fills the stderr pipe (64 KB) while stdout is being read
+    // to its end would block forever.
+    nonisolated(unsafe) var e = Data()
+    let group = DispatchGroup()
+    group.enter()
+    DispatchQueue.global().async { e = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
     let o = out.fileHandleForReading.readDataToEndOfFile()
-    let e = err.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
     p.waitUntilExit()
     return ProcessResult(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
 }
