@@ -8,9 +8,10 @@ public enum ImportEntry: String, CaseIterable, Sendable {
     case cluster, nodePools, registries, keyVaults, privateEndpoints, privateDNSZones
     case roleAssignments, diagnosticSettings, kubernetes
     /// The Kubernetes importer reading a file through a sliding window (what the bundle loader
-    /// does), with a window of 1 to 4,096 bytes picked by the input's length, checked against
-    /// the whole-buffer import of the same bytes: both must give the same inventory or the same
-    /// error (file, JSON path and message).
+    /// does), checked against the whole-buffer import of the same bytes: both must give the same
+    /// inventory or the same error (file, JSON path and message). Inputs up to 64 KiB (all of
+    /// libFuzzer's) get a window of 1 to 4,096 bytes picked by their length, so it slides inside
+    /// every token; larger ones (the hostile replay's megabyte cases) the real 4 MiB window.
     case kubernetesFile
     /// The whole bundle loader: the input is a `BundleContainer`, written to a scratch directory.
     case bundle
@@ -36,6 +37,14 @@ public enum ImportEntry: String, CaseIterable, Sendable {
 
     /// Window capacities for `.kubernetesFile`: tiny ones slide inside every token and number.
     public static let fileWindowCapacities = [1, 2, 3, 5, 8, 13, 64, 4096]
+    /// Longer inputs are streamed through the importer's own window: a window of a few bytes
+    /// costs a read(2) per token, which says nothing about the importer's speed on big files.
+    public static let smallWindowInputLimit = 65_536
+
+    /// The window `.kubernetesFile` reads `count` bytes through; nil for the importer's own.
+    public static func fileWindow(forInputOf count: Int) -> Int? {
+        count <= smallWindowInputLimit ? fileWindowCapacities[count % fileWindowCapacities.count] : nil
+    }
 
     /// The file name passed to the document importers (and expected back in their errors).
     public var displayName: String { "fuzz-bundle/\(documentFileName ?? "")" }
@@ -106,7 +115,8 @@ public enum ImportHarness {
     /// `.kubernetesFile`: the whole-buffer import and the windowed file import of `data` must agree.
     private static func compareWindowedImport(_ data: Data, scratch: BundleScratch) throws -> ImportOutcome {
         let entry = ImportEntry.kubernetesFile
-        let window = ImportEntry.fileWindowCapacities[data.count % ImportEntry.fileWindowCapacities.count]
+        let window = ImportEntry.fileWindow(forInputOf: data.count)
+        let windowName = window.map { "window \($0)" } ?? "default window"
         var whole = KubernetesInventory()
         var wholeError: ImportError?
         do { try DocumentImporter.kubernetes(from: data, file: entry.displayName, into: &whole) } catch let error as ImportError { wholeError = error }
@@ -116,22 +126,26 @@ public enum ImportHarness {
         var streamedError: ImportError?
         do {
             let file = try JSONFile(contentsOf: url, displayName: entry.displayName)
-            try DocumentImporter.kubernetes(from: file, windowCapacity: window, into: &streamed)
+            if let window {
+                try DocumentImporter.kubernetes(from: file, windowCapacity: window, into: &streamed)
+            } else {
+                try DocumentImporter.kubernetes(from: file, into: &streamed)
+            }
         } catch let error as ImportError { streamedError = error }
 
         switch (wholeError, streamedError) {
         case (nil, nil):
-            if whole != streamed { return .violation("window \(window): the streamed inventory differs from the whole-buffer import") }
+            if whole != streamed { return .violation("\(windowName): the streamed inventory differs from the whole-buffer import") }
             return .imported(items: streamed.collectedKinds.count)
         case (let w?, let s?):
             if w.file != s.file || w.path != s.path || w.message != s.message {
-                return .violation("window \(window): the streamed error differs from the whole-buffer error:\n  whole:    \(w)\n  streamed: \(s)")
+                return .violation("\(windowName): the streamed error differs from the whole-buffer error:\n  whole:    \(w)\n  streamed: \(s)")
             }
             throw s
         case (let w?, nil):
-            return .violation("window \(window): the whole-buffer import failed (\(w)) but the streamed import succeeded")
+            return .violation("\(windowName): the whole-buffer import failed (\(w)) but the streamed import succeeded")
         case (nil, let s?):
-            return .violation("window \(window): the streamed import failed (\(s)) but the whole-buffer import succeeded")
+            return .violation("\(windowName): the streamed import failed (\(s)) but the whole-buffer import succeeded")
         }
     }
 

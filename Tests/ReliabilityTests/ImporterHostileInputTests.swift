@@ -210,6 +210,8 @@ final class WindowedFileEntryTests: XCTestCase {
             XCTAssertTrue(error.path.hasPrefix("$.items[0]"), error.path)
         }
         XCTAssertEqual(reached, Set(capacities))
+        XCTAssertNotNil(ImportEntry.fileWindow(forInputOf: ImportEntry.smallWindowInputLimit), "libFuzzer's longest input still gets a small window")
+        XCTAssertNil(ImportEntry.fileWindow(forInputOf: ImportEntry.smallWindowInputLimit + 1))
         XCTAssertNil(ImportHarness.run(.kubernetesFile, Data(valid), scratch: nil).isViolation ? nil : "no violation",
                      "without a scratch directory the entry must report a harness violation")
     }
