@@ -84,6 +84,19 @@ final class StoreFaultTests: XCTestCase {
 
     // MARK: Disk full
 
+    /// Writes `mount`/filler until the filesystem is full, then gives `room` bytes back.
+    func fillFilesystem(_ mount: URL, leaving room: Int) -> URL {
+        let filler = mount.appendingPathComponent("filler")
+        let fd = open(filler.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        let chunk = [UInt8](repeating: 0x5A, count: 4096)
+        var written = 0
+        while chunk.withUnsafeBytes({ Glibc.write(fd, $0.baseAddress!, 4096) }) == 4096 { written += 4096 }
+        if room > 0 { _ = ftruncate(fd, off_t(max(0, written - room))) }
+        close(fd)
+        return filler
+    }
+
     /// Fills a small tmpfs and leaves `room` bytes free, then imports the remaining demo bundles.
     func fillAndImport(room: Int, label: String) throws -> (failures: [RunResult], viewable: Bool) {
         let (mount, reason) = mountTmpfs(size: "3m", label: label)
@@ -94,14 +107,7 @@ final class StoreFaultTests: XCTestCase {
         let first = try runProcess(Binaries.aksposture, ["import", bundles[0].path, bundles[1].path, "--store", store.path])
         XCTAssertEqual(first.status, 0, first.stderr)
 
-        let filler = mount.appendingPathComponent("filler")
-        let fd = open(filler.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        XCTAssertGreaterThanOrEqual(fd, 0)
-        let chunk = [UInt8](repeating: 0x5A, count: 4096)
-        var written = 0
-        while chunk.withUnsafeBytes({ Glibc.write(fd, $0.baseAddress!, 4096) }) == 4096 { written += 4096 }
-        _ = ftruncate(fd, off_t(max(0, written - room)))
-        close(fd)
+        let filler = fillFilesystem(mount, leaving: room)
 
         var failures: [RunResult] = []
         for b in bundles.dropFirst(2) {
@@ -157,12 +163,7 @@ final class StoreFaultTests: XCTestCase {
         let first = try runProcess(Binaries.aksposture, ["import", bundles[0].path, bundles[1].path, "--store", storeURL.path])
         XCTAssertEqual(first.status, 0, first.stderr)
 
-        let filler = mount.appendingPathComponent("filler")
-        let fd = open(filler.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        XCTAssertGreaterThanOrEqual(fd, 0)
-        let chunk = [UInt8](repeating: 0x5A, count: 4096)
-        while chunk.withUnsafeBytes({ Glibc.write(fd, $0.baseAddress!, 4096) }) == 4096 {}
-        close(fd)
+        let filler = fillFilesystem(mount, leaving: 0)
         let refused = try runProcess(Binaries.aksposture, ["import", bundles[2].path, "--store", storeURL.path])
         XCTAssertEqual(refused.status, 1)
         XCTAssertTrue(refused.stderr.contains("disk full"), refused.stderr)

@@ -188,6 +188,18 @@ enum ProbeLocator {
 
     static func probePath() throws -> String { try executablePath(name) }
 
+    /// `aksposture import BUNDLE --store STORE` with the built binary; its exit status.
+    static func importBundle(_ bundle: URL, store: String) throws -> Int32 {
+        let importer = Process()
+        importer.executableURL = URL(fileURLWithPath: try executablePath("aksposture"))
+        importer.arguments = ["import", bundle.path, "--store", store]
+        importer.standardOutput = FileHandle.nullDevice
+        importer.standardError = FileHandle.nullDevice
+        try importer.run()
+        importer.waitUntilExit()
+        return importer.terminationStatus
+    }
+
     static var packageRoot: URL {
         var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         while dir.path != "/" {

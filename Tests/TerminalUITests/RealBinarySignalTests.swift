@@ -19,14 +19,7 @@ final class RealBinarySignalTests: XCTestCase {
                                                 attributes: [.posixPermissions: 0o700])
         store = work.appendingPathComponent("store/store.sqlite").path
         let demo = ProbeLocator.packageRoot.appendingPathComponent("snapshots/prod-hardened/2026-11-29T0800Z")
-        let importer = Process()
-        importer.executableURL = URL(fileURLWithPath: try ProbeLocator.executablePath("aksposture"))
-        importer.arguments = ["import", demo.path, "--store", store]
-        importer.standardOutput = FileHandle.nullDevice
-        importer.standardError = FileHandle.nullDevice
-        try importer.run()
-        importer.waitUntilExit()
-        XCTAssertEqual(importer.terminationStatus, 0, "importing the demo bundle failed")
+        XCTAssertEqual(try ProbeLocator.importBundle(demo, store: store), 0, "importing the demo bundle failed")
     }
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: work) }

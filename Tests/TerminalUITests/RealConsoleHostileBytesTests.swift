@@ -26,14 +26,7 @@ final class RealConsoleHostileBytesTests: XCTestCase {
         let bundle = work.appendingPathComponent("bundle")
         _ = try HostileBundle.write(from: demo, to: bundle)
         let store = work.appendingPathComponent("store/store.sqlite").path
-        let importer = Process()
-        importer.executableURL = URL(fileURLWithPath: aksposture)
-        importer.arguments = ["import", bundle.path, "--store", store]
-        importer.standardOutput = FileHandle.nullDevice
-        importer.standardError = FileHandle.nullDevice
-        try importer.run()
-        importer.waitUntilExit()
-        XCTAssertEqual(importer.terminationStatus, 0, "importing the hostile bundle failed")
+        XCTAssertEqual(try ProbeLocator.importBundle(bundle, store: store), 0, "importing the hostile bundle failed")
 
         var environment = ProbeLocator.environment
         environment["HOME"] = work.path
