@@ -163,4 +163,56 @@ final class HostileClusterEndToEndTests: XCTestCase {
         XCTAssertGreaterThan(artifacts.count, 15)
         print("canaries: \(places.count) planted in \(planted) files; \(artifacts.count) artifacts grepped, none found")
     }
+
+    /// The same canaries through the real binary: `import` at debug log level, then every output
+    /// an operator or a pipeline can make of the store. The log file, every stdout/stderr, every
+    /// exported file and the store's files are grepped.
+    func testCanariesNeverReachTheLogOrAnythingTheCLIWrites() throws {
+        guard FileManager.default.isExecutableFile(atPath: Binaries.aksposture.path) else { throw XCTSkip("aksposture not built") }
+        let (bundle, places) = try hostileBundle()
+        XCTAssertGreaterThanOrEqual(places.count, 10, "canaries planted: \(places)")
+        let store = work.appendingPathComponent("cli-store/store.sqlite").path
+        let state = work.appendingPathComponent("state")
+        let exports = work.appendingPathComponent("exports")
+        try FileManager.default.createDirectory(at: exports, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let environment = ["XDG_STATE_HOME": state.path, "HOME": work.path]
+
+        var artifacts: [(String, [UInt8])] = []
+        func run(_ args: [String], mayFail: Bool = false) throws {
+            let r = try runProcess(Binaries.aksposture, args + ["--log-level", "debug"], environment: environment)
+            if !mayFail { XCTAssertEqual(r.status, 0, "\(args): \(r.stderr)") }
+            artifacts.append(("\(args.prefix(3).joined(separator: " ")) stdout", Array(r.stdout.utf8)))
+            artifacts.append(("\(args.prefix(3).joined(separator: " ")) stderr", Array(r.stderr.utf8)))
+        }
+        try run(["import", bundle.path, "--store", store])
+        try run(["history", "--store", store])
+        try run(["verify", "--store", store])
+        for format in ["text", "json", "sarif", "junit", "markdown", "prometheus"] {
+            // score exits 2 only with --fail-under/--fail-on, which are not given.
+            try run(["score", "--store", store, "--format", format])
+        }
+        try run(["score", bundle.path, "--format", "json"])
+        for view in ["overview", "auth", "ident", "net", "sec", "hard", "identities", "network", "secrets", "history", "clusters"] {
+            for format in ["text", "markdown", "json"] {
+                let out = exports.appendingPathComponent("\(view).\(format)").path
+                try run(["export", "--view", view, "--store", store, "--format", format, "--all-rows", "--output", out])
+            }
+        }
+        let fm = FileManager.default
+        for name in try fm.contentsOfDirectory(atPath: exports.path) {
+            artifacts.append(("export \(name)", [UInt8](try Data(contentsOf: exports.appendingPathComponent(name)))))
+        }
+        let log = state.appendingPathComponent("aksposture/aksposture.log")
+        let logBytes = [UInt8]((try? Data(contentsOf: log)) ?? Data())
+        XCTAssertGreaterThan(logBytes.count, 0, "no log written at \(log.path)")
+        artifacts.append(("log file", logBytes))
+        let storeDir = URL(fileURLWithPath: store).deletingLastPathComponent()
+        for name in try fm.contentsOfDirectory(atPath: storeDir.path) {
+            artifacts.append(("store file \(name)", [UInt8](try Data(contentsOf: storeDir.appendingPathComponent(name)))))
+        }
+        for (name, bytes) in artifacts {
+            if let found = HostileBundle.containsCanary(bytes) { XCTFail("canary \(found) reached \(name)") }
+        }
+        print("canaries through the CLI: \(artifacts.count) artifacts grepped (log \(logBytes.count) bytes), none found")
+    }
 }
