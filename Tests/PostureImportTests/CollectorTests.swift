@@ -268,6 +268,58 @@ final class CollectorTests: XCTestCase {
         assertNoScratchFiles(s)
     }
 
+    /// kubectl prints Secret values, ConfigMap values and env literals; the bundle collect writes
+    /// keeps their names (and the credential-like flags) but none of the values.
+    func testKubernetesValuesNeverReachTheBundle() throws {
+        let s = try CollectorStandIn()
+        let lastApplied = #"{\"apiVersion\":\"v1\",\"data\":{\"password\":\"c2VjcmV0LWxhc3RhcHBsaWVk\"},\"kind\":\"Secret\"}"#
+        try #"""
+        {"apiVersion": "v1", "kind": "List", "metadata": {"resourceVersion": ""}, "items": [
+          {"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
+           "metadata": {"name": "db", "namespace": "shop", "annotations": {"kubectl.kubernetes.io/last-applied-configuration": "\#(lastApplied)", "team": "shop"}},
+           "data": {"password": "c2VjcmV0LXZhbHVlLTE=", "user": "c2hvcA=="}, "stringData": {"token": "secret-value-2"}}
+        ]}
+        """#.write(to: s.fixtures.appendingPathComponent("k8s-secrets.json"), atomically: true, encoding: .utf8)
+        try #"""
+        {"apiVersion": "v1", "kind": "List", "metadata": {"resourceVersion": ""}, "items": [
+          {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "app", "namespace": "shop"},
+           "data": {"app.conf": "Server=db;Password=secret-value-3", "mode": "fast"}, "binaryData": {"api-key.bin": "c2VjcmV0LXZhbHVlLTQ="}}
+        ]}
+        """#.write(to: s.fixtures.appendingPathComponent("k8s-configmaps.json"), atomically: true, encoding: .utf8)
+        try #"""
+        {"apiVersion": "v1", "kind": "List", "metadata": {"resourceVersion": ""}, "items": [
+          {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "backup", "namespace": "shop"},
+           "spec": {"schedule": "0 1 * * *", "jobTemplate": {"spec": {"template": {"spec": {
+             "initContainers": [{"name": "init", "image": "busybox", "env": [{"name": "DB_PASSWORD", "value": "secret-value-5"}]}],
+             "containers": [{"name": "backup", "image": "backup:1", "env": [{"name": "LOG_LEVEL", "value": "secret-value-6"},
+               {"name": "FROM_SECRET", "valueFrom": {"secretKeyRef": {"name": "db", "key": "password"}}}]}]}}}}}}
+        ]}
+        """#.write(to: s.fixtures.appendingPathComponent("k8s-cronjobs.json"), atomically: true, encoding: .utf8)
+
+        _ = try makeCollector(s).collect(into: s.bundle, now: now)
+        for relative in s.bundleContents() {
+            var isDirectory: ObjCBool = false
+            let url = s.bundle.appendingPathComponent(relative)
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            let text = try String(contentsOf: url, encoding: .utf8)
+            for needle in ["secret-value", "c2VjcmV0", "last-applied"] {
+                XCTAssertFalse(text.contains(needle), "\(needle) reached \(relative)")
+            }
+        }
+        assertNoScratchFiles(s)
+
+        let snapshot = try BundleImporter().load(bundle: s.bundle)
+        let k = try XCTUnwrap(snapshot.kubernetes)
+        XCTAssertEqual(k.secrets.first?.keys, ["password", "token", "user"])
+        XCTAssertEqual(k.secrets.first?.meta.annotations, ["team": "shop"])
+        XCTAssertEqual(k.configMaps.first?.keys, ["api-key.bin", "app.conf", "mode"])
+        XCTAssertEqual(k.configMaps.first?.credentialLikeKeys, ["api-key.bin", "app.conf"])
+        let containers = try XCTUnwrap(k.workloads.first { $0.kind == "CronJob" }?.containers)
+        XCTAssertEqual(containers.flatMap(\.credentialLikeEnvNames), ["DB_PASSWORD"])
+        XCTAssertEqual(containers.flatMap(\.literalEnvNames).sorted(), ["DB_PASSWORD", "LOG_LEVEL"])
+        XCTAssertEqual(containers.flatMap(\.secretEnv).map(\.secretName), ["db"])
+    }
+
     func testArgumentsReachTheToolVerbatimWithoutAShell() throws {
         let s = try CollectorStandIn()
         let hostile = "aks-test; touch PWNED $(touch PWNED2) `touch PWNED3` | tee x"

@@ -215,4 +215,71 @@ final class HostileClusterEndToEndTests: XCTestCase {
         }
         print("canaries through the CLI: \(artifacts.count) artifacts grepped (log \(logBytes.count) bytes), none found")
     }
+
+    /// What `aksposture collect` writes for each `kubectl get` (KubernetesScrubber) holds no
+    /// canary, and imports to exactly the inventory kubectl's own output imports to (key names,
+    /// credential-like flags and all), for the hostile bundle and every demo bundle.
+    func testCollectorScrubDropsEveryKubernetesCanaryAndChangesNoFinding() throws {
+        let (hostile, _) = try hostileBundle()
+        let bundles = [hostile] + SeedSource().demoBundles()
+        var total = KubernetesScrubber.Removed()
+        var files = 0
+        for bundle in bundles {
+            // kubernetes/<resource>.json (what collect writes), or one kubernetes.json List.
+            let dir = bundle.appendingPathComponent("kubernetes")
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+                .map { "kubernetes/" + $0 }
+                + (FileManager.default.fileExists(atPath: bundle.appendingPathComponent("kubernetes.json").path) ? ["kubernetes.json"] : [])
+            for name in names {
+                files += 1
+                let raw = try Data(contentsOf: bundle.appendingPathComponent(name))
+                let kind = name.hasPrefix("kubernetes/") ? KubernetesNormalizer.kind(forResource: String(name.dropFirst(11).dropLast(5))) : nil
+                var removed = KubernetesScrubber.Removed()
+                let scrubbed = KubernetesScrubber.scrub(try JSONSerialization.jsonObject(with: raw), kind: kind, removed: &removed)
+                let written = try JSONSerialization.data(withJSONObject: scrubbed, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+                let label = "\(bundle.lastPathComponent)/\(name)"
+                if let found = HostileBundle.containsCanary([UInt8](written)) { XCTFail("canary \(found) left in \(label)") }
+                var before = KubernetesInventory(), after = KubernetesInventory()
+                let file = "bundle/\(name)"
+                try DocumentImporter.kubernetes(from: raw, file: file, into: &before)
+                try DocumentImporter.kubernetes(from: written, file: file, into: &after)
+                XCTAssertEqual(after, before, "\(label): the scrubbed list imports differently")
+                total.secretValues += removed.secretValues
+                total.configMapValues += removed.configMapValues
+                total.envValues += removed.envValues
+                total.lastAppliedAnnotations += removed.lastAppliedAnnotations
+            }
+        }
+        // The hostile bundle plants canaries in each of these places.
+        XCTAssertGreaterThan(total.secretValues, 0)
+        XCTAssertGreaterThan(total.configMapValues, 0)
+        XCTAssertGreaterThan(total.envValues, 0)
+        XCTAssertGreaterThan(total.lastAppliedAnnotations, 0)
+        XCTAssertGreaterThan(files, bundles.count)
+
+        // Flags that come from the value alone (a connection string or a private key under an
+        // innocent name) must survive the scrub too, not only those a credential-like name carries.
+        let valueOnly = Data(#"""
+        {"apiVersion": "v1", "kind": "List", "items": [
+          {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "app", "namespace": "shop"},
+           "data": {"app.conf": "Server=db;User=u;Password=p4ss", "tls.pem": "-----BEGIN RSA PRIVATE KEY-----\\nMIIB\\n-----END RSA PRIVATE KEY-----", "mode": "fast"}},
+          {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web", "namespace": "shop"},
+           "spec": {"containers": [{"name": "web", "image": "nginx", "env": [
+             {"name": "STORAGE", "value": "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=k3y"},
+             {"name": "DB_PASSWORD", "value": "hunter2"}, {"name": "LOG_LEVEL", "value": "debug"}]}]}}
+        ]}
+        """#.utf8)
+        var removed = KubernetesScrubber.Removed()
+        let scrubbed = try JSONSerialization.data(withJSONObject: KubernetesScrubber.scrub(try JSONSerialization.jsonObject(with: valueOnly), kind: nil, removed: &removed))
+        for secret in ["p4ss", "MIIB", "k3y", "hunter2"] {
+            XCTAssertFalse(String(decoding: scrubbed, as: UTF8.self).contains(secret), "\(secret) left in the scrubbed list")
+        }
+        var before = KubernetesInventory(), after = KubernetesInventory()
+        try DocumentImporter.kubernetes(from: valueOnly, file: "bundle/kubernetes.json", into: &before)
+        try DocumentImporter.kubernetes(from: scrubbed, file: "bundle/kubernetes.json", into: &after)
+        XCTAssertEqual(before.configMaps.first?.credentialLikeKeys, ["app.conf", "tls.pem"])
+        XCTAssertEqual(before.workloads.first?.containers.first?.credentialLikeEnvNames, ["STORAGE", "DB_PASSWORD"])
+        XCTAssertEqual(after, before, "value-only credential flags were lost by the scrub")
+        print("collector scrub: \(files) files of \(bundles.count) bundles; removed \(total.secretValues) Secret values, \(total.configMapValues) ConfigMap values, \(total.envValues) env values, \(total.lastAppliedAnnotations) last-applied annotations; inventories unchanged")
+    }
 }

@@ -216,6 +216,23 @@ struct CollectionRun {
         }
     }
 
+    /// Runs a kubectl command with its output kept in memory, removes values the importer never
+    /// keeps (`KubernetesScrubber`), and writes the rest to `relativePath`: Secret values never
+    /// reach the disk, not even in a temporary file.
+    func runScrubbedToFile(_ argv: [String], relativePath: String, kind: String?) -> Result<Any, CommandFailure> {
+        let data: Data
+        switch runner.capture(argv) {
+        case .failure(let f): return .failure(f)
+        case .success(let d): data = d
+        }
+        let parsed = parse(data, tool: argv[0])
+        guard case .success(let json) = parsed else { return parsed }
+        var removed = KubernetesScrubber.Removed()
+        let scrubbed = KubernetesScrubber.scrub(json, kind: kind, removed: &removed)
+        if case .failure(let f) = writeJSON(scrubbed, relativePath: relativePath) { return .failure(f) }
+        return .success(scrubbed)
+    }
+
     func parse(_ data: Data, tool: String) -> Result<Any, CommandFailure> {
         if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             return .failure(CommandFailure(detail: "\(tool) printed nothing"))
@@ -420,7 +437,7 @@ struct CollectionRun {
         var kindFailures: [String: String] = [:]
         var serviceAccounts: [String: Any]?
         for (resource, argv) in zip(collector.kubernetesResources, allCommands) {
-            switch runToFile(argv, relativePath: "\(dirName)/\(resource).json") {
+            switch runScrubbedToFile(argv, relativePath: "\(dirName)/\(resource).json", kind: KubernetesNormalizer.kind(forResource: resource)) {
             case .failure(let f): kindFailures[resource] = f.detail
             case .success(let json):
                 if resource == "serviceaccounts" { serviceAccounts = json as? [String: Any] }

@@ -36,22 +36,50 @@ struct CommandRunner: Sendable {
     /// Runs `argv` (argv[0] is looked up on PATH) writing stdout to `stdoutFile`, which the caller
     /// owns and must remove on failure. Succeeds only on exit status 0 within the timeout.
     func run(_ argv: [String], stdoutFile: URL) -> Result<Void, CommandFailure> {
+        guard FileManager.default.createFile(atPath: stdoutFile.path, contents: nil, attributes: [.posixPermissions: 0o600]),
+              let out = try? FileHandle(forWritingTo: stdoutFile) else {
+            return .failure(CommandFailure(detail: "cannot create output file in \(stdoutFile.deletingLastPathComponent().path)"))
+        }
+        defer { try? out.close() }
+        return execute(argv, stdout: out)
+    }
+
+    /// Runs `argv` with stdout kept in memory, for output that must not touch the disk as printed
+    /// (`kubectl get secrets` prints Secret values).
+    func capture(_ argv: [String]) -> Result<Data, CommandFailure> {
+        let pipe = Pipe()
+        nonisolated(unsafe) var output = Data()
+        let drained = DispatchSemaphore(value: 0)
+        // Drained while the tool runs: a full pipe would stop it.
+        DispatchQueue.global().async {
+            output = pipe.fileHandleForReading.readDataToEndOfFile()
+            drained.signal()
+        }
+        let result = execute(argv, stdout: pipe)
+        try? pipe.fileHandleForWriting.close()
+        if drained.wait(timeout: .now() + 10) == .timedOut {
+            // Something the tool started still holds the pipe open.
+            try? pipe.fileHandleForReading.close()
+            return .failure(CommandFailure(detail: "\(argv.first ?? "command") left its output open after exiting"))
+        }
+        return result.map { output }
+    }
+
+    /// `stdout` is a FileHandle or a Pipe.
+    private func execute(_ argv: [String], stdout: Any) -> Result<Void, CommandFailure> {
         guard let tool = argv.first else { return .failure(CommandFailure(detail: "empty command")) }
         guard let executable = locate(tool) else {
             return .failure(CommandFailure(detail: "\(tool) not found on PATH"))
         }
         let fm = FileManager.default
         let stderrFile = scratchDirectory.appendingPathComponent(".stderr-\(UUID().uuidString)")
-        guard fm.createFile(atPath: stdoutFile.path, contents: nil, attributes: [.posixPermissions: 0o600]),
-              fm.createFile(atPath: stderrFile.path, contents: nil, attributes: [.posixPermissions: 0o600]),
-              let out = try? FileHandle(forWritingTo: stdoutFile),
+        guard fm.createFile(atPath: stderrFile.path, contents: nil, attributes: [.posixPermissions: 0o600]),
               let err = try? FileHandle(forWritingTo: stderrFile)
         else {
             try? fm.removeItem(at: stderrFile)
-            return .failure(CommandFailure(detail: "cannot create output file in \(stdoutFile.deletingLastPathComponent().path)"))
+            return .failure(CommandFailure(detail: "cannot create a scratch file in \(scratchDirectory.path)"))
         }
         defer {
-            try? out.close()
             try? err.close()
             try? fm.removeItem(at: stderrFile)
         }
@@ -61,7 +89,7 @@ struct CommandRunner: Sendable {
         process.arguments = Array(argv.dropFirst())
         process.environment = environment
         process.standardInput = FileHandle.nullDevice
-        process.standardOutput = out
+        process.standardOutput = stdout
         process.standardError = err
         let finished = DispatchSemaphore(value: 0)
         process.terminationHandler = { _ in finished.signal() }

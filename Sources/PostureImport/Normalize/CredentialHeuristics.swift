@@ -28,7 +28,12 @@ enum CredentialHeuristics {
         }
     }
 
+    /// What `aksposture collect` writes in place of a value it flagged (see `KubernetesScrubber`),
+    /// so importing its bundle flags the same keys as importing kubectl's own output.
+    static let redactedCredential = "<credential-like value removed by aksposture collect>"
+
     static func valueLooksLikeCredential(_ value: String) -> Bool {
+        if value == redactedCredential { return true }
         var value = value
         return value.withUTF8 { v in
             (contains(v, begin, caseInsensitive: false) && contains(v, privateKey, caseInsensitive: false))
