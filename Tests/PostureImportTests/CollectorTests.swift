@@ -302,10 +302,14 @@ final class CollectorTests: XCTestCase {
             let url = s.bundle.appendingPathComponent(relative)
             guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
             let text = try String(contentsOf: url, encoding: .utf8)
-            for needle in ["secret-value", "c2VjcmV0", "last-applied"] {
+            for needle in ["secret-value", "c2VjcmV0", "apiVersion\\\"", "\\\"kind"] {
                 XCTAssertFalse(text.contains(needle), "\(needle) reached \(relative)")
             }
         }
+        // The rest is written as kubectl printed it; the last-applied annotation is kept, emptied.
+        let secrets = try String(contentsOf: s.bundle.appendingPathComponent("kubernetes/secrets.json"), encoding: .utf8)
+        XCTAssertTrue(secrets.contains(#""kubectl.kubernetes.io/last-applied-configuration": "", "team": "shop""#), secrets)
+        XCTAssertTrue(secrets.contains(#""data": {"password": "", "user": ""}, "stringData": {"token": ""}}"#), secrets)
         assertNoScratchFiles(s)
 
         let snapshot = try BundleImporter().load(bundle: s.bundle)

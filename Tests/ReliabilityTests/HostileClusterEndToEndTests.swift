@@ -234,9 +234,9 @@ final class HostileClusterEndToEndTests: XCTestCase {
                 files += 1
                 let raw = try Data(contentsOf: bundle.appendingPathComponent(name))
                 let kind = name.hasPrefix("kubernetes/") ? KubernetesNormalizer.kind(forResource: String(name.dropFirst(11).dropLast(5))) : nil
-                var removed = KubernetesScrubber.Removed()
-                let scrubbed = KubernetesScrubber.scrub(try JSONSerialization.jsonObject(with: raw), kind: kind, removed: &removed)
-                let written = try JSONSerialization.data(withJSONObject: scrubbed, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+                let output = try KubernetesScrubber.scrub(JSONBuffer(copying: raw), file: name, kind: kind)
+                let removed = output.removed
+                let written = Data(output.bytes)
                 let label = "\(bundle.lastPathComponent)/\(name)"
                 if let found = HostileBundle.containsCanary([UInt8](written)) { XCTFail("canary \(found) left in \(label)") }
                 var before = KubernetesInventory(), after = KubernetesInventory()
@@ -269,8 +269,7 @@ final class HostileClusterEndToEndTests: XCTestCase {
              {"name": "DB_PASSWORD", "value": "hunter2"}, {"name": "LOG_LEVEL", "value": "debug"}]}]}}
         ]}
         """#.utf8)
-        var removed = KubernetesScrubber.Removed()
-        let scrubbed = try JSONSerialization.data(withJSONObject: KubernetesScrubber.scrub(try JSONSerialization.jsonObject(with: valueOnly), kind: nil, removed: &removed))
+        let scrubbed = Data(try KubernetesScrubber.scrub(JSONBuffer(copying: valueOnly), file: "kubernetes.json", kind: nil).bytes)
         for secret in ["p4ss", "MIIB", "k3y", "hunter2"] {
             XCTAssertFalse(String(decoding: scrubbed, as: UTF8.self).contains(secret), "\(secret) left in the scrubbed list")
         }

@@ -216,21 +216,32 @@ struct CollectionRun {
         }
     }
 
-    /// Runs a kubectl command with its output kept in memory, removes values the importer never
-    /// keeps (`KubernetesScrubber`), and writes the rest to `relativePath`: Secret values never
-    /// reach the disk, not even in a temporary file.
-    func runScrubbedToFile(_ argv: [String], relativePath: String, kind: String?) -> Result<Any, CommandFailure> {
-        let data: Data
+    /// Runs a kubectl command with its output kept in memory, empties the values the importer
+    /// never keeps (`KubernetesScrubber`) and writes the rest, as kubectl printed it, to
+    /// `relativePath`: Secret values never reach the disk, not even in a temporary file.
+    func runScrubbedToFile(_ argv: [String], relativePath: String, kind: String?) -> Result<JSONBuffer, CommandFailure> {
+        let buffer: JSONBuffer
         switch runner.capture(argv) {
         case .failure(let f): return .failure(f)
-        case .success(let d): data = d
+        case .success(let b): buffer = b
         }
-        let parsed = parse(data, tool: argv[0])
-        guard case .success(let json) = parsed else { return parsed }
-        var removed = KubernetesScrubber.Removed()
-        let scrubbed = KubernetesScrubber.scrub(json, kind: kind, removed: &removed)
-        if case .failure(let f) = writeJSON(scrubbed, relativePath: relativePath) { return .failure(f) }
-        return .success(scrubbed)
+        if buffer.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+            return .failure(CommandFailure(detail: "\(argv[0]) printed nothing"))
+        }
+        let output: KubernetesScrubber.Output
+        do {
+            output = try KubernetesScrubber.scrub(buffer, file: relativePath, kind: kind)
+        } catch {
+            return .failure(CommandFailure(detail: "\(argv[0]) printed something that is not JSON"))
+        }
+        do {
+            try writeAtomically(relativePath: relativePath) { fd in output.write(to: fd) }
+        } catch let e as CollectorError {
+            return .failure(CommandFailure(detail: e.description))
+        } catch {
+            return .failure(CommandFailure(detail: "cannot write \(relativePath)"))
+        }
+        return .success(buffer)
     }
 
     func parse(_ data: Data, tool: String) -> Result<Any, CommandFailure> {
@@ -254,6 +265,26 @@ struct CollectionRun {
             return .failure(CommandFailure(detail: e.description))
         } catch {
             return .failure(CommandFailure(detail: "cannot encode \(relativePath)"))
+        }
+    }
+
+    /// Writes through `body` (given the descriptor of a new 0600 file) via a temporary name and a rename.
+    func writeAtomically(relativePath: String, _ body: (Int32) -> Bool) throws {
+        let final = bundle.appendingPathComponent(relativePath)
+        let tmp = final.deletingLastPathComponent()
+            .appendingPathComponent(".\(final.lastPathComponent).\(UUID().uuidString).partial")
+        let fd = open(tmp.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw CollectorError.cannotWrite(path: final.path, reason: "cannot create a temporary file") }
+        let written = body(fd)
+        let reason = String(cString: strerror(errno))
+        if close(fd) != 0 || !written {
+            try? FileManager.default.removeItem(at: tmp)
+            throw CollectorError.cannotWrite(path: final.path, reason: written ? "close failed" : reason)
+        }
+        if rename(tmp.path, final.path) != 0 {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: tmp)
+            throw CollectorError.cannotWrite(path: final.path, reason: reason)
         }
     }
 
@@ -439,8 +470,10 @@ struct CollectionRun {
         for (resource, argv) in zip(collector.kubernetesResources, allCommands) {
             switch runScrubbedToFile(argv, relativePath: "\(dirName)/\(resource).json", kind: KubernetesNormalizer.kind(forResource: resource)) {
             case .failure(let f): kindFailures[resource] = f.detail
-            case .success(let json):
-                if resource == "serviceaccounts" { serviceAccounts = json as? [String: Any] }
+            case .success(let buffer):
+                if resource == "serviceaccounts" {
+                    serviceAccounts = (try? JSONSerialization.jsonObject(with: Data(buffer.bytes))) as? [String: Any]
+                }
             }
         }
         if !collector.kubernetesResources.isEmpty, kindFailures.count == collector.kubernetesResources.count {

@@ -46,23 +46,30 @@ struct CommandRunner: Sendable {
 
     /// Runs `argv` with stdout kept in memory, for output that must not touch the disk as printed
     /// (`kubectl get secrets` prints Secret values).
-    func capture(_ argv: [String]) -> Result<Data, CommandFailure> {
+    func capture(_ argv: [String]) -> Result<JSONBuffer, CommandFailure> {
         let pipe = Pipe()
-        nonisolated(unsafe) var output = Data()
+        nonisolated(unsafe) var output: Result<JSONBuffer, any Error> = .failure(CommandFailure(detail: "no output"))
         let drained = DispatchSemaphore(value: 0)
+        let tool = argv.first ?? "command"
         // Drained while the tool runs: a full pipe would stop it.
         DispatchQueue.global().async {
-            output = pipe.fileHandleForReading.readDataToEndOfFile()
+            output = Result { try JSONBuffer.read(fd: pipe.fileHandleForReading.fileDescriptor, displayName: tool) }
             drained.signal()
         }
         let result = execute(argv, stdout: pipe)
         try? pipe.fileHandleForWriting.close()
         if drained.wait(timeout: .now() + 10) == .timedOut {
-            // Something the tool started still holds the pipe open.
+            // Something the tool started still holds the pipe open; closing our end ends the read.
             try? pipe.fileHandleForReading.close()
-            return .failure(CommandFailure(detail: "\(argv.first ?? "command") left its output open after exiting"))
+            drained.wait()
+            return .failure(CommandFailure(detail: "\(tool) left its output open after exiting"))
         }
-        return result.map { output }
+        try? pipe.fileHandleForReading.close()
+        if case .failure(let f) = result { return .failure(f) }
+        switch output {
+        case .success(let buffer): return .success(buffer)
+        case .failure: return .failure(CommandFailure(detail: "cannot read \(tool) output"))
+        }
     }
 
     /// `stdout` is a FileHandle or a Pipe.

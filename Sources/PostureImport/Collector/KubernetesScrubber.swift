@@ -1,22 +1,30 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
-/// Removes values from parsed `kubectl get … -o json` output before `aksposture collect` writes
-/// it into a bundle, so the bundle (kept with `--keep-bundles`, or left by a crash) never holds
-/// what the importer would drop anyway:
+/// Removes values from `kubectl get … -o json` output before `aksposture collect` writes it into
+/// a bundle, so the bundle (kept with `--keep-bundles`, or left by a crash) never holds what the
+/// importer would drop anyway:
 ///
 /// - Secret `data` and `stringData` values (the key names stay);
 /// - ConfigMap `data` and `binaryData` values;
 /// - literal `env` values of every container, init container and ephemeral container, at any
 ///   depth (pods, workload templates, cron job templates);
-/// - the `kubectl.kubernetes.io/last-applied-configuration` annotation, which repeats the whole
-///   object as applied (a Secret's data included).
+/// - the value of the `kubectl.kubernetes.io/last-applied-configuration` annotation, which
+///   repeats the whole object as applied (a Secret's data included).
 ///
 /// The importer flags a ConfigMap value or an env literal that looks like a credential. So that
 /// the finding survives, such a value becomes `CredentialHeuristics.redactedCredential` (which
-/// the importer counts as credential-like) and every other value becomes "". Importing a
-/// scrubbed list gives the same inventory as importing the list as kubectl printed it.
+/// the importer counts as credential-like) and every other value becomes "". Importing the
+/// scrubbed output gives the same inventory as importing what kubectl printed.
+///
+/// Works on the bytes: the output is parsed by the importer's reader (item by item) to find the
+/// string tokens to empty, and everything else is copied as kubectl printed it.
 public enum KubernetesScrubber {
-    /// What was removed, for the collector's log.
+    /// What was removed, for tests and the collector's log.
     public struct Removed: Sendable, Equatable {
         public var secretValues = 0
         public var configMapValues = 0
@@ -26,83 +34,186 @@ public enum KubernetesScrubber {
         public var total: Int { secretValues + configMapValues + envValues + lastAppliedAnnotations }
     }
 
-    /// `json` as `JSONSerialization` parsed it; `kind` is the kind of a list's items when they
-    /// do not carry their own.
-    public static func scrub(_ json: Any, kind: String?, removed: inout Removed) -> Any {
-        guard var object = json as? [String: Any] else {
-            if let array = json as? [Any] { return array.map { scrub($0, kind: kind, removed: &removed) } }
-            return json
-        }
-        if let items = object["items"] as? [Any] {
-            object["items"] = items.map { scrubObject($0, kind: kind, removed: &removed) }
-            return object
-        }
-        return scrubObject(object, kind: kind, removed: &removed)
-    }
+    /// The scrubbed output: the original bytes with some string tokens' contents replaced.
+    public struct Output {
+        public let original: JSONBuffer
+        /// Sorted, non-overlapping byte ranges of string contents (without quotes) and their new text.
+        let replacements: [(range: Range<Int>, text: String)]
+        public let removed: Removed
 
-    static func scrubObject(_ json: Any, kind defaultKind: String?, removed: inout Removed) -> Any {
-        guard var object = json as? [String: Any] else { return json }
-        let kind = (object["kind"] as? String) ?? defaultKind
-        if var metadata = object["metadata"] as? [String: Any], var annotations = metadata["annotations"] as? [String: Any],
-           annotations.removeValue(forKey: KubernetesNormalizer.lastAppliedAnnotation) != nil {
-            removed.lastAppliedAnnotations += 1
-            metadata["annotations"] = annotations
-            object["metadata"] = metadata
+        /// Calls `body` with the output's pieces in order.
+        func forEachPiece(_ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+            var position = 0
+            let bytes = original.bytes
+            for (range, text) in replacements {
+                if range.lowerBound > position { try body(UnsafeRawBufferPointer(rebasing: bytes[position..<range.lowerBound])) }
+                var text = text
+                try text.withUTF8 { try body(UnsafeRawBufferPointer($0)) }
+                position = range.upperBound
+            }
+            if position < bytes.count { try body(UnsafeRawBufferPointer(rebasing: bytes[position...])) }
         }
-        switch kind {
-        case "Secret":
-            for field in ["data", "stringData"] {
-                guard let values = object[field] as? [String: Any] else { continue }
-                removed.secretValues += values.count
-                object[field] = values.mapValues { _ in "" }
+
+        public var bytes: [UInt8] {
+            var out: [UInt8] = []
+            out.reserveCapacity(original.count)
+            forEachPiece { out.append(contentsOf: $0) }
+            return out
+        }
+
+        /// Writes the output to `fd`; false (with `errno` set) when a write fails.
+        func write(to fd: Int32) -> Bool {
+            var ok = true
+            forEachPiece { piece in
+                guard ok, var base = piece.baseAddress else { return }
+                var left = piece.count
+                while left > 0 {
+                    let n = Glibc.write(fd, base, left)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        ok = false
+                        return
+                    }
+                    base += n
+                    left -= n
+                }
             }
-            return object
-        case "ConfigMap":
-            if let data = object["data"] as? [String: Any] {
-                removed.configMapValues += data.count
-                object["data"] = Dictionary(uniqueKeysWithValues: data.map { key, value in
-                    (key, CredentialHeuristics.isCredentialLike(name: key, value: value as? String ?? "") ? CredentialHeuristics.redactedCredential : "")
-                })
-            }
-            if let binary = object["binaryData"] as? [String: Any] {
-                removed.configMapValues += binary.count
-                object["binaryData"] = Dictionary(uniqueKeysWithValues: binary.map { key, value in
-                    let flagged = !(value is NSNull) && (value as? String) != "" && CredentialHeuristics.nameLooksLikeCredential(key)
-                    return (key, flagged ? CredentialHeuristics.redactedCredential : "")
-                })
-            }
-            return object
-        default:
-            return scrubContainers(object, removed: &removed)
+            return ok
         }
     }
 
-    static let containerLists: Set<String> = ["containers", "initContainers", "ephemeralContainers"]
-
-    /// Walks the whole object: pod specs sit at different depths in pods, workloads and cron jobs.
-    static func scrubContainers(_ json: Any, removed: inout Removed) -> Any {
-        if let array = json as? [Any] { return array.map { scrubContainers($0, removed: &removed) } }
-        guard var object = json as? [String: Any] else { return json }
-        for (key, value) in object {
-            if containerLists.contains(key), let containers = value as? [Any] {
-                object[key] = containers.map { scrubEnv($0, removed: &removed) }
-            } else if value is [String: Any] || value is [Any] {
-                object[key] = scrubContainers(value, removed: &removed)
+    /// Scrubs one `kubectl get -o json` document; `kind` is the kind of a list's items when they
+    /// do not carry their own. Invalid JSON throws the importer's `ImportError`.
+    public static func scrub(_ buffer: JSONBuffer, file: String, kind: String?) throws -> Output {
+        var scrubber = Scrubber()
+        var sawItems = false
+        let isObject = try JSONReader.streamObject(buffer, file: file) { event in
+            switch event {
+            case .member(let key, _): if key.lowercased() == "items" { sawItems = true }
+            case .item(_, let value): sawItems = true; scrubber.item(value, defaultKind: kind)
             }
         }
-        return object
+        if !isObject || !sawItems {
+            // One object (`kubectl get secret NAME -o json`) or something else: scrubbed whole.
+            let document = try JSONReader.parse(buffer, file: file)
+            if document.root.isArray {
+                for element in document.root.elements { scrubber.item(element, defaultKind: kind) }
+            } else {
+                scrubber.item(document.root, defaultKind: kind)
+            }
+        }
+        scrubber.replacements.sort { $0.range.lowerBound < $1.range.lowerBound }
+        return Output(original: buffer, replacements: scrubber.replacements, removed: scrubber.removed)
     }
 
-    static func scrubEnv(_ json: Any, removed: inout Removed) -> Any {
-        guard var container = json as? [String: Any], let env = container["env"] as? [Any] else { return json }
-        container["env"] = env.map { entry -> Any in
-            guard var variable = entry as? [String: Any], let value = variable["value"] else { return entry }
-            removed.envValues += 1
-            let name = variable["name"] as? String ?? ""
-            variable["value"] = CredentialHeuristics.isCredentialLike(name: name, value: value as? String ?? "")
-                ? CredentialHeuristics.redactedCredential : ""
-            return variable
+    /// Mirrors what `KubernetesNormalizer` reads (case-insensitive member names, string values).
+    private struct Scrubber {
+        var replacements: [(range: Range<Int>, text: String)] = []
+        var removed = Removed()
+
+        mutating func replace(_ string: JSONNode, with text: String) {
+            guard string.kind == .string else { return }
+            let n = string.node
+            let start = string.document.baseOffset + Int(n.a)
+            replacements.append((start..<(start + Int(n.b - n.a)), text))
         }
-        return container
+
+        mutating func item(_ item: JSONNode, defaultKind: String?) {
+            guard item.isObject else { return }
+            let kind = item["kind"]?.stringValue ?? defaultKind
+            // Every occurrence of a repeated key is emptied, not only the one the importer reads.
+            for metadata in Self.members(of: item, named: "metadata") {
+                for annotations in Self.members(of: metadata, named: "annotations") {
+                    annotations.forEachMember { key, value in
+                        guard key.stringValue == KubernetesNormalizer.lastAppliedAnnotation, value.kind == .string else { return }
+                        removed.lastAppliedAnnotations += 1
+                        replace(value, with: "")
+                    }
+                }
+            }
+            switch kind {
+            case "Secret":
+                item.forEachMember { key, values in
+                    guard let name = key.stringValue?.lowercased(), name == "data" || name == "stringdata" else { return }
+                    values.forEachMember { _, value in
+                        guard value.kind == .string else { return }
+                        removed.secretValues += 1
+                        replace(value, with: "")
+                    }
+                }
+            case "ConfigMap":
+                // The importer flags keys of the `data`/`binaryData` it reads (the last of repeats).
+                let readData = item["data"]?.index, readBinary = item["binaryData"]?.index
+                item.forEachMember { key, values in
+                    switch key.stringValue?.lowercased() {
+                    case "data":
+                        values.forEachMember { k, value in
+                            guard let text = value.stringValue else { return }
+                            removed.configMapValues += 1
+                            let flagged = values.index == readData && CredentialHeuristics.isCredentialLike(name: k.stringValue ?? "", value: text)
+                            replace(value, with: flagged ? CredentialHeuristics.redactedCredential : "")
+                        }
+                    case "binarydata":
+                        values.forEachMember { k, value in
+                            guard let text = value.stringValue else { return }
+                            removed.configMapValues += 1
+                            let flagged = values.index == readBinary && text != ""
+                                && CredentialHeuristics.nameLooksLikeCredential(k.stringValue ?? "")
+                            replace(value, with: flagged ? CredentialHeuristics.redactedCredential : "")
+                        }
+                    default:
+                        break
+                    }
+                }
+            default:
+                containers(in: item, depth: 0)
+            }
+        }
+
+        static let containerLists: Set<String> = ["containers", "initcontainers", "ephemeralcontainers"]
+
+        /// Pod specs sit at different depths in pods, workload templates and cron jobs. The
+        /// reader caps nesting at 1,000, so the recursion is bounded.
+        mutating func containers(in node: JSONNode, depth: Int) {
+            if node.isArray {
+                for element in node.elements { containers(in: element, depth: depth + 1) }
+                return
+            }
+            node.forEachMember { key, value in
+                if value.isArray, let name = key.stringValue?.lowercased(), Self.containerLists.contains(name) {
+                    for container in value.elements { env(of: container) }
+                } else if value.isObject || value.isArray {
+                    containers(in: value, depth: depth + 1)
+                }
+            }
+        }
+
+        mutating func env(of container: JSONNode) {
+            guard container.isObject else { return }
+            let readList = container["env"]?.index
+            for list in Self.members(of: container, named: "env") where list.isArray {
+                for variable in list.elements where variable.isObject {
+                    // The literal the importer inspects: the last `value`, unless a `valueFrom` is set.
+                    let fromReference = variable["valueFrom"]?.isObject ?? false
+                    let readValue = fromReference || list.index != readList ? nil : variable["value"]?.index
+                    let name = variable["name"]?.stringValue ?? ""
+                    for value in Self.members(of: variable, named: "value") {
+                        guard let text = value.stringValue else { continue }
+                        removed.envValues += 1
+                        let flagged = value.index == readValue && CredentialHeuristics.isCredentialLike(name: name, value: text)
+                        replace(value, with: flagged ? CredentialHeuristics.redactedCredential : "")
+                    }
+                }
+            }
+        }
+
+        /// Every value of `object` under `name` (ASCII case-insensitive), repeats included.
+        static func members(of object: JSONNode, named name: String) -> [JSONNode] {
+            var found: [JSONNode] = []
+            object.forEachMember { key, value in
+                if key.stringValue?.lowercased() == name { found.append(value) }
+            }
+            return found
+        }
     }
 }
