@@ -7,7 +7,7 @@ struct AKSPostureBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aksposture-bench",
         abstract: "Synthetic AKS bundles and the aksposture performance harness.",
-        subcommands: [Generate.self, Run.self, ImportOnce.self, ScoreOnce.self, HistoryOnce.self, OpenOnce.self, InteractOnce.self, StoreReadOnce.self, RSSBaseline.self])
+        subcommands: [Generate.self, Run.self, ImportOnce.self, ScoreOnce.self, HistoryOnce.self, OpenOnce.self, InteractOnce.self, StoreReadOnce.self, CollectOnce.self, RSSBaseline.self])
 }
 
 struct Generate: ParsableCommand {

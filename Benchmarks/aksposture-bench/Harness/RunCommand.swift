@@ -27,6 +27,8 @@ struct Run: ParsableCommand {
     var historySnapshots: Int = 10_000
     @Option(help: "Scale for the open and interaction rows (rows 3-5): the large store is compared with S.")
     var openScale: String = "XL"
+    @Option(help: "Scale of the collect row (row 8), collected from stand-in az/kubectl.")
+    var collectScale: String = "M"
     @Option(help: "Rows to run, comma-separated numbers (default: all).")
     var rows: String?
 
@@ -41,6 +43,7 @@ struct Run: ParsableCommand {
             historySnapshots: historySnapshots,
             openScale: try ClusterScale.named(openScale).orThrow("unknown scale \(openScale)"),
             quick: quick)
+        plan.collectScale = try ClusterScale.named(collectScale).orThrow("unknown scale \(collectScale)")
         if quick {
             plan.importScales = [.S]
             plan.growthScale = .S
@@ -84,6 +87,7 @@ struct Plan {
     var scoreRuns = 5
     var only: Set<Int>? = nil
     var churn = 0.01
+    var collectScale: ClusterScale = .M
 
     func wants(_ row: Int) -> Bool { only?.contains(row) ?? true }
     /// Repeats of the import measurement: fewer for the big scales, where one run takes long.
@@ -98,11 +102,13 @@ struct Plan {
 enum BundleCache {
     static let generatorVersion = "bench-generator-1"
 
-    static func bundle(_ scale: ClusterScale, seed: UInt64, work: String) throws -> String {
-        let dir = "\(work)/bundles/\(scale.name)-seed\(seed)"
-        // XL is written in the bundle format's other layout, one file per resource, so the
-        // split path of the importer is measured too (a one-List XL file imports as well).
-        let layout: BundleGenerator.KubernetesLayout = scale.name == "XL" ? .split : .single
+    /// XL is written in the bundle format's other layout, one file per resource, so the split
+    /// path of the importer is measured too (a one-List XL file imports as well); another
+    /// scale in the split layout (for the collect row) is cached under its own name.
+    static func bundle(_ scale: ClusterScale, seed: UInt64, work: String, layout wanted: BundleGenerator.KubernetesLayout? = nil) throws -> String {
+        let natural: BundleGenerator.KubernetesLayout = scale.name == "XL" ? .split : .single
+        let layout = wanted ?? natural
+        let dir = "\(work)/bundles/\(scale.name)-seed\(seed)" + (layout == natural ? "" : "-\(layout.rawValue)")
         let marker = "\(dir)/.generated"
         if (try? String(contentsOfFile: marker, encoding: .utf8)) == "\(generatorVersion) \(layout.rawValue)" { return dir }
         try? FileManager.default.removeItem(atPath: dir)
@@ -130,6 +136,7 @@ struct Bench {
         if plan.wants(5) { try terminalRows(&table) }
         if plan.wants(6) { try storeGrowthRows(&table) }
         if plan.wants(7) { try historyRow(&table) }
+        if plan.wants(8) { try collectRow(&table) }
     }
 
     // MARK: 1. Import
