@@ -432,6 +432,21 @@ final class CollectorTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: s.bundle.appendingPathComponent("nodepools.json").path))
         assertNoScratchFiles(s)
     }
+
+    /// kubectl output cut off after a Secret value: the kind is recorded as failed with the JSON
+    /// path, no file is written, and the value is quoted nowhere (the manifest is kept in the store).
+    func testBrokenKubectlOutputIsAFailureThatQuotesNoValue() throws {
+        let s = try CollectorStandIn()
+        try #"{"apiVersion": "v1", "kind": "List", "items": [{"kind": "Secret", "metadata": {"name": "db"}, "data": {"password": "c2VjcmV0LXZhbHVl"#
+            .write(to: s.fixtures.appendingPathComponent("k8s-secrets.json"), atomically: true, encoding: .utf8)
+        _ = try makeCollector(s).collect(into: s.bundle, now: now)
+        let failures = try XCTUnwrap(try source(try manifest(s), "kubernetes")["kindFailures"] as? [String: String])
+        XCTAssertEqual(failures["secrets"], "kubectl printed something that is not JSON (at $.items[0].data.password)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: s.bundle.appendingPathComponent("kubernetes/secrets.json").path))
+        let manifestText = try String(contentsOf: s.bundle.appendingPathComponent("collected.json"), encoding: .utf8)
+        XCTAssertFalse(manifestText.contains("c2VjcmV0"), manifestText)
+        assertNoScratchFiles(s)
+    }
 }
 
 final class CollectorErrorTextTests: XCTestCase {

@@ -231,6 +231,9 @@ struct CollectionRun {
         let output: KubernetesScrubber.Output
         do {
             output = try KubernetesScrubber.scrub(buffer, file: relativePath, kind: kind)
+        } catch let error as ImportError {
+            // The path only: the message may quote the output, which holds Secret values.
+            return .failure(CommandFailure(detail: ErrorText.oneLine("\(argv[0]) printed something that is not JSON (at \(error.path))")))
         } catch {
             return .failure(CommandFailure(detail: "\(argv[0]) printed something that is not JSON"))
         }
