@@ -48,7 +48,7 @@ public enum HostileInputs {
         switch entry {
         case .cluster, .bundle:
             return bytes(#"{"id": "/subscriptions/0/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/c", "location": "westeurope", "name": "#) + value + bytes(#", "properties": {"kubernetesVersion": "1.31"}}"#)
-        case .kubernetes, .kubernetesFile:
+        case .kubernetes, .kubernetesFile, .kubernetesScrub:
             return bytes(#"{"apiVersion": "v1", "kind": "List", "items": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"namespace": "default", "name": "#) + value + bytes(#"}}]}"#)
         default:
             return bytes(#"[{"id": "/subscriptions/0/resourceGroups/rg/providers/X/y/z", "name": "#) + value + bytes(#", "properties": {}}]"#)

@@ -13,6 +13,10 @@ public enum ImportEntry: String, CaseIterable, Sendable {
     /// libFuzzer's) get a window of 1 to 4,096 bytes picked by their length, so it slides inside
     /// every token; larger ones (the hostile replay's megabyte cases) the real 4 MiB window.
     case kubernetesFile
+    /// The collector's value scrub (`KubernetesScrubber`) on the input as kubectl output: it must
+    /// never crash, fail only where the importer fails too, and its output must import to the
+    /// same inventory as the input (or fail at the same JSON path).
+    case kubernetesScrub
     /// The whole bundle loader: the input is a `BundleContainer`, written to a scratch directory.
     case bundle
 
@@ -27,7 +31,7 @@ public enum ImportEntry: String, CaseIterable, Sendable {
         case .privateDNSZones: SourceKind.privateDNSZones.fileName
         case .roleAssignments: SourceKind.roleAssignments.fileName
         case .diagnosticSettings: SourceKind.diagnosticSettings.fileName
-        case .kubernetes, .kubernetesFile: SourceKind.kubernetes.fileName
+        case .kubernetes, .kubernetesFile, .kubernetesScrub: SourceKind.kubernetes.fileName
         case .bundle: nil
         }
     }
@@ -89,6 +93,8 @@ public enum ImportHarness {
                 var inventory = KubernetesInventory()
                 try DocumentImporter.kubernetes(from: data, file: entry.displayName, into: &inventory)
                 items = inventory.collectedKinds.count
+            case .kubernetesScrub:
+                return try compareScrubbedImport(data)
             case .kubernetesFile:
                 guard let scratch else { return .violation("the kubernetesFile entry needs a scratch directory") }
                 return try compareWindowedImport(data, scratch: scratch)
@@ -146,6 +152,38 @@ public enum ImportHarness {
             return .violation("\(windowName): the whole-buffer import failed (\(w)) but the streamed import succeeded")
         case (nil, let s?):
             return .violation("\(windowName): the streamed import failed (\(s)) but the whole-buffer import succeeded")
+        }
+    }
+
+    /// `.kubernetesScrub`: importing the scrubbed output must give what importing the input gives.
+    private static func compareScrubbedImport(_ data: Data) throws -> ImportOutcome {
+        let file = ImportEntry.kubernetesScrub.displayName
+        var original = KubernetesInventory()
+        var originalError: ImportError?
+        do { try DocumentImporter.kubernetes(from: data, file: file, into: &original) } catch let error as ImportError { originalError = error }
+        let output: KubernetesScrubber.Output
+        do {
+            output = try KubernetesScrubber.scrub(JSONBuffer(copying: data), file: file, kind: nil)
+        } catch let error as ImportError {
+            guard originalError != nil else {
+                return .violation("the scrub rejected (\(error)) what the importer reads")
+            }
+            throw error
+        }
+        var scrubbed = KubernetesInventory()
+        var scrubbedError: ImportError?
+        do { try DocumentImporter.kubernetes(from: Data(output.bytes), file: file, into: &scrubbed) } catch let error as ImportError { scrubbedError = error }
+        switch (originalError, scrubbedError) {
+        case (nil, nil):
+            if original != scrubbed { return .violation("the scrubbed output imports to another inventory") }
+            return .imported(items: scrubbed.collectedKinds.count)
+        case (let o?, let s?):
+            if o.path != s.path { return .violation("the scrubbed output fails elsewhere:\n  input:    \(o)\n  scrubbed: \(s)") }
+            throw o
+        case (let o?, nil):
+            return .violation("the input fails (\(o)) but its scrubbed output imports")
+        case (nil, let s?):
+            return .violation("the input imports but its scrubbed output fails: \(s)")
         }
     }
 

@@ -79,7 +79,7 @@ public struct SeedSource: Sendable {
         if let file = entry.documentFileName {
             for bundle in bundles {
                 let name = bundle.path.replacingOccurrences(of: snapshotsRoot.path + "/", with: "")
-                if entry == .kubernetes || entry == .kubernetesFile {
+                if entry == .kubernetes || entry == .kubernetesFile || entry == .kubernetesScrub {
                     // The demo bundles use kubernetes/<resource>.json; each is a valid List on its own.
                     let dir = bundle.appendingPathComponent("kubernetes")
                     for f in (try? FileManager.default.contentsOfDirectory(atPath: dir.path))?.sorted() ?? [] {

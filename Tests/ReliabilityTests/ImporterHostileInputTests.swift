@@ -18,7 +18,7 @@ final class ImporterHostileInputTests: XCTestCase {
         guard c.data.count > 1_000_000 || c.name.contains("100,000") else { return true }
         switch entry {
         case .nodePools: return true
-        case .kubernetes, .kubernetesFile: return c.name.contains("under items")
+        case .kubernetes, .kubernetesFile, .kubernetesScrub: return c.name.contains("under items")
         default: return false
         }
     }
