@@ -36,6 +36,16 @@ public enum ImportEntry: String, CaseIterable, Sendable {
         }
     }
 
+    /// How many importer passes one input costs: the differential entries run the importer (or
+    /// the scrub) more than once per input, each pass held to the per-input time limit.
+    public var passes: Int {
+        switch self {
+        case .kubernetesFile: 2      // whole buffer, then streamed from a file
+        case .kubernetesScrub: 3     // input, scrub, scrubbed output
+        default: 1
+        }
+    }
+
     /// Entries that write their input to a `BundleScratch` directory.
     public var needsScratch: Bool { self == .bundle || self == .kubernetesFile }
 

@@ -85,7 +85,8 @@ struct ImportFuzzTool {
                aksposture-fuzz-import replay ENTRY FILE…  (run inputs, e.g. libFuzzer crash files)
                aksposture-fuzz-import hostile [SECONDS]   (every hostile input through every entry; fails
                                                            on a violation or an input slower than SECONDS, default 1;
-                                                           2×SECONDS for kubernetesFile, which imports twice)
+                                                           SECONDS × passes for the differential entries:
+                                                           kubernetesFile 2, kubernetesScrub 3)
         """
         FileHandle.standardError.write(Data((text + "\n").utf8))
         exit(2)
@@ -121,9 +122,9 @@ struct ImportFuzzTool {
                            "cluster.json": Data(HostileInputs.document(.cluster, nameValue: Array("\"c\"".utf8))),
                            "kubernetes/pods.json": c.data]))]
                     : [(c.name, c.data)]
-                // kubernetesFile imports each input twice (whole buffer, then streamed from a
-                // file, and compares): each import is held to the limit, so the pair to twice it.
-                let entryLimit = entry == .kubernetesFile ? 2 * limit : limit
+                // The differential entries make several passes per input (see `passes`): each is
+                // held to the limit, so the input to that many times it.
+                let entryLimit = Double(entry.passes) * limit
                 for (name, data) in inputs {
                     // CPU time of this thread: the machine may be shared, and a wall clock would
                     // charge other processes' work to the importer. Wall time is printed too.
