@@ -450,6 +450,38 @@ final class CollectorTests: XCTestCase {
 }
 
 final class CollectorErrorTextTests: XCTestCase {
+    /// A tool that leaves a process holding its stdout (a background child) must not hang the
+    /// in-memory capture: after the grace period the capture gives up with a clear failure.
+    /// (The child is not killed: it is not ours to kill; `sleep 20` ends by itself.)
+    func testCaptureGivesUpOnOutputLeftOpenByABackgroundChild() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("aksposture-capture-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let tool = dir.appendingPathComponent("lingering")
+        // The child closes every other descriptor (Foundation notices the tool's exit through one
+        // of them) but keeps the tool's stdout, like a helper that daemonizes carelessly.
+        try #"""
+        #!/bin/bash
+        echo '{"items": []}'
+        (for f in /proc/$BASHPID/fd/*; do n=${f##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done 2>/dev/null; exec sleep 20) &
+        exit 0
+
+        """#.write(to: tool, atomically: true, encoding: .utf8)
+        chmod(tool.path, 0o755)
+        var runner = CommandRunner(environment: ["PATH": dir.path + ":/usr/bin:/bin"], timeout: 30, scratchDirectory: dir)
+        runner.outputGrace = 0.5
+        let start = Date()
+        guard case .failure(let f) = runner.capture(["lingering"]) else { return XCTFail("the capture should have given up") }
+        XCTAssertEqual(f.detail, "lingering left its output open after exiting")
+        XCTAssertLessThan(Date().timeIntervalSince(start), 10, "the capture waited for the background child")
+
+        let prompt = dir.appendingPathComponent("prompt")
+        try "#!/bin/bash\necho '{\"items\": []}'\n".write(to: prompt, atomically: true, encoding: .utf8)
+        chmod(prompt.path, 0o755)
+        guard case .success(let buffer) = runner.capture(["prompt"]) else { return XCTFail("a normal tool's output was not captured") }
+        XCTAssertEqual(String(decoding: buffer.bytes, as: UTF8.self), "{\"items\": []}\n")
+    }
+
     func testPicksTheErrorLineOverKlogNoise() {
         let stderr = "E1129 01:00:00.000000 4242 memcache.go:265] couldn't get current server API group list\nerror: You must be logged in to the server (Unauthorized)\n"
         XCTAssertEqual(ErrorText.summary(ofStderr: stderr), "error: You must be logged in to the server (Unauthorized)")

@@ -17,6 +17,8 @@ struct CommandRunner: Sendable {
     var timeout: TimeInterval
     /// Directory for the runner's own scratch files (stderr captures). Always cleaned up.
     var scratchDirectory: URL
+    /// How long `capture` waits, after the tool ended, for whatever it started to close its output.
+    var outputGrace: TimeInterval = 10
 
     /// The executable `name` on the environment's `PATH` (not the collector process's own),
     /// so tests and callers decide which `az`/`kubectl` run.
@@ -50,18 +52,24 @@ struct CommandRunner: Sendable {
         let pipe = Pipe()
         nonisolated(unsafe) var output: Result<JSONBuffer, any Error> = .failure(CommandFailure(detail: "no output"))
         let drained = DispatchSemaphore(value: 0)
+        let abandon = NSLock()
+        nonisolated(unsafe) var abandoned = false
         let tool = argv.first ?? "command"
         // Drained while the tool runs: a full pipe would stop it.
         DispatchQueue.global().async {
-            output = Result { try JSONBuffer.read(fd: pipe.fileHandleForReading.fileDescriptor, displayName: tool) }
+            output = Result {
+                try JSONBuffer.read(fd: pipe.fileHandleForReading.fileDescriptor, displayName: tool,
+                                    giveUp: { abandon.withLock { abandoned } })
+            }
             drained.signal()
         }
         let result = execute(argv, stdout: pipe)
         try? pipe.fileHandleForWriting.close()
-        if drained.wait(timeout: .now() + 10) == .timedOut {
-            // Something the tool started still holds the pipe open; closing our end ends the read.
-            try? pipe.fileHandleForReading.close()
+        if drained.wait(timeout: .now() + outputGrace) == .timedOut {
+            // Something the tool started still holds the pipe open after the tool ended.
+            abandon.withLock { abandoned = true }
             drained.wait()
+            try? pipe.fileHandleForReading.close()
             return .failure(CommandFailure(detail: "\(tool) left its output open after exiting"))
         }
         try? pipe.fileHandleForReading.close()

@@ -50,8 +50,10 @@ public final class JSONBuffer: @unchecked Sendable {
         return try read(fd: fd, displayName: displayName)
     }
 
-    /// Reads `fd` from its current position to the end.
-    static func read(fd: Int32, displayName: String) throws -> JSONBuffer {
+    /// Reads `fd` from its current position to the end. With `giveUp`, the descriptor is polled
+    /// and the read abandoned (an error) once `giveUp` says so: a pipe whose writer never closes
+    /// it would otherwise block the read forever.
+    static func read(fd: Int32, displayName: String, giveUp: (() -> Bool)? = nil) throws -> JSONBuffer {
         var st = stat()
         guard fstat(fd, &st) == 0 else {
             throw ImportError(file: displayName, path: "$", message: "cannot stat: \(String(cString: strerror(errno)))")
@@ -72,6 +74,22 @@ public final class JSONBuffer: @unchecked Sendable {
                 storage.deallocate()
                 storage = bigger
                 capacity *= 2
+            }
+            if let giveUp {
+                var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                let ready = poll(&p, 1, 200)
+                if ready < 0 && errno != EINTR {
+                    let message = String(cString: strerror(errno))
+                    storage.deallocate()
+                    throw ImportError(file: displayName, path: "$", message: "cannot read: \(message)")
+                }
+                if ready <= 0 {
+                    if giveUp() {
+                        storage.deallocate()
+                        throw ImportError(file: displayName, path: "$", message: "output still open; reading abandoned")
+                    }
+                    continue
+                }
             }
             let n = Glibc_read(fd, storage + filled, capacity - filled)
             if n < 0 {
