@@ -291,7 +291,9 @@ final class CollectorTests: XCTestCase {
           {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "backup", "namespace": "shop"},
            "spec": {"schedule": "0 1 * * *", "jobTemplate": {"spec": {"template": {"spec": {
              "initContainers": [{"name": "init", "image": "busybox", "env": [{"name": "DB_PASSWORD", "value": "secret-value-5"}]}],
-             "containers": [{"name": "backup", "image": "backup:1", "env": [{"name": "LOG_LEVEL", "value": "secret-value-6"},
+             "containers": [{"name": "backup", "image": "backup:1",
+               "args": ["--db-password=secret-value-7", "--port=8080", "--token-file=/var/run/secrets/token", "Server=db;Password=secret-value-8"],
+               "env": [{"name": "LOG_LEVEL", "value": "secret-value-6"},
                {"name": "FROM_SECRET", "valueFrom": {"secretKeyRef": {"name": "db", "key": "password"}}}]}]}}}}}}
         ]}
         """#.write(to: s.fixtures.appendingPathComponent("k8s-cronjobs.json"), atomically: true, encoding: .utf8)
@@ -310,6 +312,9 @@ final class CollectorTests: XCTestCase {
         let secrets = try String(contentsOf: s.bundle.appendingPathComponent("kubernetes/secrets.json"), encoding: .utf8)
         XCTAssertTrue(secrets.contains(#""kubectl.kubernetes.io/last-applied-configuration": "", "team": "shop""#), secrets)
         XCTAssertTrue(secrets.contains(#""data": {"password": "", "user": ""}, "stringData": {"token": ""}}"#), secrets)
+        // Arguments: only those carrying a credential are emptied, keeping the flag's name.
+        let cronjobs = try String(contentsOf: s.bundle.appendingPathComponent("kubernetes/cronjobs.json"), encoding: .utf8)
+        XCTAssertTrue(cronjobs.contains(#""args": ["--db-password=<credential-like value removed by aksposture collect>", "--port=8080", "--token-file=/var/run/secrets/token", "Server=<credential-like value removed by aksposture collect>"]"#), cronjobs)
         assertNoScratchFiles(s)
 
         let snapshot = try BundleImporter().load(bundle: s.bundle)

@@ -266,7 +266,8 @@ final class HostileClusterEndToEndTests: XCTestCase {
           {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web", "namespace": "shop"},
            "spec": {"containers": [{"name": "web", "image": "nginx", "env": [
              {"name": "STORAGE", "value": "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=k3y"},
-             {"name": "DB_PASSWORD", "value": "hunter2"}, {"name": "LOG_LEVEL", "value": "debug"}]}]}}
+             {"name": "DB_PASSWORD", "value": "hunter2"}, {"name": "LOG_LEVEL", "value": "debug"}],
+             "command": ["/app", "--api-key=k3y"]}]}}
         ]}
         """#.utf8)
         let scrubbed = Data(try KubernetesScrubber.scrub(JSONBuffer(copying: valueOnly), file: "kubernetes.json", kind: nil).bytes)

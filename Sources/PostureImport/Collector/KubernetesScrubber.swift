@@ -12,7 +12,8 @@ import Darwin
 /// - Secret `data` and `stringData` values (the key names stay);
 /// - ConfigMap `data` and `binaryData` values;
 /// - literal `env` values of every container, init container and ephemeral container, at any
-///   depth (pods, workload templates, cron job templates);
+///   depth (pods, workload templates, cron job templates), and the `args`/`command` elements
+///   that carry a credential (`--db-password=…`; other arguments stay);
 /// - the value of the `kubectl.kubernetes.io/last-applied-configuration` annotation, which
 ///   repeats the whole object as applied (a Secret's data included).
 ///
@@ -30,8 +31,10 @@ public enum KubernetesScrubber {
         public var configMapValues = 0
         public var envValues = 0
         public var lastAppliedAnnotations = 0
+        /// Container `args`/`command` elements that carried a credential.
+        public var argumentValues = 0
         public init() {}
-        public var total: Int { secretValues + configMapValues + envValues + lastAppliedAnnotations }
+        public var total: Int { secretValues + configMapValues + envValues + lastAppliedAnnotations + argumentValues }
     }
 
     /// The scrubbed output: the original bytes with some string tokens' contents replaced.
@@ -181,7 +184,10 @@ public enum KubernetesScrubber {
             }
             node.forEachMember { key, value in
                 if value.isArray, let name = key.stringValue?.lowercased(), Self.containerLists.contains(name) {
-                    for container in value.elements { env(of: container) }
+                    for container in value.elements {
+                        env(of: container)
+                        arguments(of: container)
+                    }
                 } else if value.isObject || value.isArray {
                     containers(in: value, depth: depth + 1)
                 }
@@ -205,6 +211,36 @@ public enum KubernetesScrubber {
                     }
                 }
             }
+        }
+
+        /// `args`/`command` elements that carry a credential (`--db-password=…`, a connection
+        /// string): the importer reads neither, so only these are emptied, keeping the flag name
+        /// (`--db-password=<marker>`) so the bundle still shows what was there.
+        mutating func arguments(of container: JSONNode) {
+            guard container.isObject else { return }
+            container.forEachMember { key, list in
+                guard let name = key.stringValue?.lowercased(), name == "args" || name == "command", list.isArray else { return }
+                for element in list.elements {
+                    guard let text = element.stringValue, let redacted = Self.redactedArgument(text) else { continue }
+                    removed.argumentValues += 1
+                    replace(element, with: redacted)
+                }
+            }
+        }
+
+        /// The replacement for an argument that carries a credential, or nil to keep it.
+        static func redactedArgument(_ text: String) -> String? {
+            if let equals = text.firstIndex(where: { $0 == "=" || $0 == ":" }) {
+                let flag = text[..<equals]
+                let name = flag.drop { $0 == "-" }
+                let plainName = !name.isEmpty && name.unicodeScalars.allSatisfy {
+                    ($0.value < 0x80 && CharacterSet.alphanumerics.contains($0)) || $0 == "-" || $0 == "_" || $0 == "."
+                }
+                if plainName, CredentialHeuristics.isCredentialLike(name: String(name), value: String(text[text.index(after: equals)...])) {
+                    return String(flag) + String(text[equals]) + CredentialHeuristics.redactedCredential
+                }
+            }
+            return CredentialHeuristics.valueLooksLikeCredential(text) ? CredentialHeuristics.redactedCredential : nil
         }
 
         /// Every value of `object` under `name` (ASCII case-insensitive), repeats included.
