@@ -46,9 +46,15 @@ final class FullDiskReader: @unchecked Sendable {
     /// Nil unless the store can be read frozen (its `-wal` is absent or empty).
     init?(filePath: String) {
         self.filePath = filePath
+        guard let opened = Self.openFrozen(filePath) else { return nil }
+        frozen = opened
+    }
+
+    /// An immutable connection and the file state it was opened at, when the store can be read frozen.
+    private static func openFrozen(_ filePath: String) -> (queue: DatabaseQueue, state: FileState)? {
         guard let state = FileState.current(filePath), let queue = try? PostureStore.openImmutable(filePath),
               FileState.current(filePath) == state else { return nil }
-        frozen = (queue, state)
+        return (queue, state)
     }
 
     /// Whether reads come from the frozen main file (the disk is still full).
@@ -82,9 +88,8 @@ final class FullDiskReader: @unchecked Sendable {
         do {
             live = try PostureStore.openReadOnly(filePath)
         } catch {
-            guard PostureStore.filesystemIsFull(filePath), let state = FileState.current(filePath),
-                  let queue = try? PostureStore.openImmutable(filePath) else { throw error }
-            frozen = (queue, state)
+            guard PostureStore.filesystemIsFull(filePath), let opened = Self.openFrozen(filePath) else { throw error }
+            frozen = opened
         }
     }
 }

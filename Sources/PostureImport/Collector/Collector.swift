@@ -225,7 +225,7 @@ struct CollectionRun {
         case .failure(let f): return .failure(f)
         case .success(let b): buffer = b
         }
-        if buffer.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+        if Self.isBlank(buffer.bytes) {
             return .failure(CommandFailure(detail: "\(argv[0]) printed nothing"))
         }
         let output: KubernetesScrubber.Output
@@ -248,7 +248,7 @@ struct CollectionRun {
     }
 
     func parse(_ data: Data, tool: String) -> Result<Any, CommandFailure> {
-        if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+        if Self.isBlank(data) {
             return .failure(CommandFailure(detail: "\(tool) printed nothing"))
         }
         do {
@@ -292,17 +292,29 @@ struct CollectionRun {
     }
 
     func writeAtomically(_ data: Data, relativePath: String) throws {
-        let final = bundle.appendingPathComponent(relativePath)
-        let tmp = final.deletingLastPathComponent()
-            .appendingPathComponent(".\(final.lastPathComponent).\(UUID().uuidString).partial")
-        guard FileManager.default.createFile(atPath: tmp.path, contents: data, attributes: [.posixPermissions: 0o600]) else {
-            throw CollectorError.cannotWrite(path: final.path, reason: "cannot create a temporary file")
+        try writeAtomically(relativePath: relativePath) { fd in
+            data.withUnsafeBytes { CollectionRun.writeAll(fd, $0) }
         }
-        if rename(tmp.path, final.path) != 0 {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: tmp)
-            throw CollectorError.cannotWrite(path: final.path, reason: reason)
+    }
+
+    /// Writes every byte of `bytes` to `fd`; false (with `errno` set) when a write fails.
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard var base = bytes.baseAddress else { return true }
+        var left = bytes.count
+        while left > 0 {
+            let n = write(fd, base, left)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return false
+            }
+            base += n
+            left -= n
         }
+        return true
+    }
+
+    static func isBlank(_ bytes: some Sequence<UInt8>) -> Bool {
+        bytes.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
     }
 
     mutating func record(_ kind: SourceKind, file: String? = nil, commands: [[String]], failure: String?,

@@ -67,20 +67,7 @@ public enum KubernetesScrubber {
         /// Writes the output to `fd`; false (with `errno` set) when a write fails.
         func write(to fd: Int32) -> Bool {
             var ok = true
-            forEachPiece { piece in
-                guard ok, var base = piece.baseAddress else { return }
-                var left = piece.count
-                while left > 0 {
-                    let n = Glibc.write(fd, base, left)
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        ok = false
-                        return
-                    }
-                    base += n
-                    left -= n
-                }
-            }
+            forEachPiece { piece in if ok { ok = CollectionRun.writeAll(fd, piece) } }
             return ok
         }
     }
@@ -169,7 +156,7 @@ public enum KubernetesScrubber {
                     }
                 }
             default:
-                containers(in: item, depth: 0)
+                containers(in: item)
             }
         }
 
@@ -177,9 +164,9 @@ public enum KubernetesScrubber {
 
         /// Pod specs sit at different depths in pods, workload templates and cron jobs. The
         /// reader caps nesting at 1,000, so the recursion is bounded.
-        mutating func containers(in node: JSONNode, depth: Int) {
+        mutating func containers(in node: JSONNode) {
             if node.isArray {
-                for element in node.elements { containers(in: element, depth: depth + 1) }
+                for element in node.elements { containers(in: element) }
                 return
             }
             node.forEachMember { key, value in
@@ -189,7 +176,7 @@ public enum KubernetesScrubber {
                         arguments(of: container)
                     }
                 } else if value.isObject || value.isArray {
-                    containers(in: value, depth: depth + 1)
+                    containers(in: value)
                 }
             }
         }

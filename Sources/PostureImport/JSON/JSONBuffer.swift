@@ -66,43 +66,43 @@ public final class JSONBuffer: @unchecked Sendable {
         var capacity = max(expected, 0) + 1
         var storage = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
         var filled = 0
+        func failure(_ message: String) -> ImportError {
+            storage.deallocate()
+            return ImportError(file: displayName, path: "$", message: message)
+        }
         while true {
             if filled == capacity {
                 // The file grew while we read it (or st_size was 0 for a pipe): grow the buffer.
-                let bigger = UnsafeMutableRawPointer.allocate(byteCount: capacity * 2, alignment: 16)
-                bigger.copyMemory(from: storage, byteCount: filled)
-                storage.deallocate()
-                storage = bigger
-                capacity *= 2
+                storage = doubled(storage, holding: filled, capacity: &capacity)
             }
             if let giveUp {
                 var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
                 let ready = poll(&p, 1, 200)
-                if ready < 0 && errno != EINTR {
-                    let message = String(cString: strerror(errno))
-                    storage.deallocate()
-                    throw ImportError(file: displayName, path: "$", message: "cannot read: \(message)")
-                }
+                if ready < 0 && errno != EINTR { throw failure("cannot read: \(String(cString: strerror(errno)))") }
                 if ready <= 0 {
-                    if giveUp() {
-                        storage.deallocate()
-                        throw ImportError(file: displayName, path: "$", message: "output still open; reading abandoned")
-                    }
+                    if giveUp() { throw failure("output still open; reading abandoned") }
                     continue
                 }
             }
             let n = Glibc_read(fd, storage + filled, capacity - filled)
             if n < 0 {
                 if errno == EINTR { continue }
-                let message = String(cString: strerror(errno))
-                storage.deallocate()
-                throw ImportError(file: displayName, path: "$", message: "cannot read: \(message)")
+                throw failure("cannot read: \(String(cString: strerror(errno)))")
             }
             if n == 0 { break }
             filled += n
         }
         return JSONBuffer(storage: storage, count: filled)
     }
+}
+
+/// A new allocation twice `capacity` holding the first `used` bytes of `storage`, which is freed.
+private func doubled(_ storage: UnsafeMutableRawPointer, holding used: Int, capacity: inout Int) -> UnsafeMutableRawPointer {
+    let bigger = UnsafeMutableRawPointer.allocate(byteCount: capacity * 2, alignment: 16)
+    bigger.copyMemory(from: storage, byteCount: used)
+    storage.deallocate()
+    capacity *= 2
+    return bigger
 }
 
 /// A JSON file opened to be streamed: `JSONReader.streamObject(_:JSONFile…)` reads it through a
@@ -209,13 +209,7 @@ final class JSONWindow {
             count -= keep
             origin += keep
         }
-        if count == capacity {
-            let bigger = UnsafeMutableRawPointer.allocate(byteCount: capacity * 2, alignment: 16)
-            bigger.copyMemory(from: storage, byteCount: count)
-            storage.deallocate()
-            storage = bigger
-            capacity *= 2
-        }
+        if count == capacity { storage = doubled(storage, holding: count, capacity: &capacity) }
         try fill()
     }
 
